@@ -82,16 +82,16 @@ export class ParleyError extends Error {
 
 /** Minimal structural view of a zod error, so this file does not depend on zod's classes. */
 interface ZodLikeIssue {
-  code: string
-  path: PropertyKey[]
-  message: string
-  [k: string]: unknown
+  readonly code: string
+  readonly path: readonly PropertyKey[]
+  readonly message: string
 }
 
 /** Converts zod issues into Parley issues, prefixing each path with `prefix`. */
 export function fromZodIssues(issues: readonly ZodLikeIssue[], prefix: IssuePath = []): ParleyIssue[] {
   return issues.map((issue) => {
-    const { code, path, message, input: _input, ...rest } = issue
+    // `input` is dropped: it may hold large or sensitive values the caller already has.
+    const { code, path, message, input: _input, ...rest } = issue as ZodLikeIssue & { input?: unknown }
     return {
       ...rest,
       code,

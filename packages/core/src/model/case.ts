@@ -27,11 +27,13 @@ export interface CaseRecord {
   readonly updatedAt: number
 }
 
-/** When each active state node was first entered, and the deadlines already fired in it. */
+/** When each active state node was first entered, and the deadlines armed and fired in it. */
 export interface CaseTimers {
   /** State path → epoch ms it was entered. */
   readonly enteredAt: Readonly<Record<string, number>>
-  /** `name` → the `dueAt` of the occurrence that already fired (so it is not re-armed). */
+  /** Deadline name → its `dueAt`, for every deadline armed in the store. */
+  readonly armed: Readonly<Record<string, number>>
+  /** Deadline name → the `dueAt` of the occurrence that already fired (so it is not re-armed). */
   readonly fired: Readonly<Record<string, number>>
 }
 

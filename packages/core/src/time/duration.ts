@@ -8,7 +8,8 @@ export type Duration = number | string
 
 const MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const
 
-const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
+const ISO =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
 const SHORT = /^(\d+(?:\.\d+)?)(ms|w|d|h|m|s)$/
 
 /**
@@ -35,7 +36,17 @@ export function parseDuration(duration: Duration): number {
       )
     }
   }
-  throw new ParleyError('VALIDATION', `Invalid duration ${JSON.stringify(duration)}: use ISO-8601 (P3D, PT48H) or a short form (3d, 48h, 15m).`, {
-    issues: [{ code: 'invalid_duration', path: [], message: 'expected an ISO-8601 duration without months or years, or a short form such as 3d' }],
-  })
+  throw new ParleyError(
+    'VALIDATION',
+    `Invalid duration ${JSON.stringify(duration)}: use ISO-8601 (P3D, PT48H) or a short form (3d, 48h, 15m).`,
+    {
+      issues: [
+        {
+          code: 'invalid_duration',
+          path: [],
+          message: 'expected an ISO-8601 duration without months or years, or a short form such as 3d',
+        },
+      ],
+    },
+  )
 }
