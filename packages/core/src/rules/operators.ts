@@ -36,7 +36,7 @@ export interface OperatorOptions {
 
 // json-rules-engine's numberValidator, verbatim, with a fast path for numbers that gives the same answer.
 const numberValidator = (v: unknown): boolean =>
-  typeof v === 'number' ? v === v : Number.parseFloat(v as string).toString() !== 'NaN'
+  typeof v === 'number' ? !Number.isNaN(v) : Number.parseFloat(v as string).toString() !== 'NaN'
 
 const isArrayMsg = (v: unknown) =>
   Array.isArray(v) ? undefined : 'expected an array of values, e.g. ["FR", "BE"]'
@@ -44,7 +44,8 @@ const isNumberMsg = (v: unknown) =>
   typeof v === 'number' && Number.isFinite(v) ? undefined : 'expected a number, e.g. 100'
 
 // Loose `any` types mirror json-rules-engine: operands are whatever the rule file and the facts hold.
-type Loose = any // biome-ignore lint/suspicious/noExplicitAny: operands are untyped JSON by nature
+// biome-ignore lint/suspicious/noExplicitAny: operands are untyped JSON by nature
+type Loose = any
 
 /** The built-in operators of json-rules-engine 7. */
 export const builtinOperators: Readonly<Record<string, OperatorDefinition>> = {

@@ -1,0 +1,96 @@
+/**
+ * The generated-code evaluator: each rule becomes one JavaScript function built with `new Function`.
+ *
+ * Safety: nothing from a rule file is ever written into the generated source. Fact names, values,
+ * paths and operators go into a constants array `K`; the source only holds identifiers and numbers
+ * Parley makes up (`k12`, `L3`, `n0`). A fuzz test feeds rule files built to break out of strings.
+ * Internal: not exported from the barrel.
+ */
+import { type EvaluatorOptions, type Predicate, UndefinedFactError } from './evaluate'
+import type { FactRead, Program, ProgramNode } from './program'
+
+const numberValidator = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN'
+
+// Only these names are inlined; each template uses `a` (fact side) and `b` (value side).
+const INLINE: Record<string, string> = {
+  equal: 'a === b',
+  notEqual: 'a !== b',
+  in: 'b.indexOf(a) > -1',
+  notIn: 'b.indexOf(a) === -1',
+  contains: 'Array.isArray(a) && a.indexOf(b) > -1',
+  doesNotContain: 'Array.isArray(a) && a.indexOf(b) === -1',
+  lessThan: "(typeof a === 'number' ? a === a : NUMV(a)) && a < b",
+  lessThanInclusive: "(typeof a === 'number' ? a === a : NUMV(a)) && a <= b",
+  greaterThan: "(typeof a === 'number' ? a === a : NUMV(a)) && a > b",
+  greaterThanInclusive: "(typeof a === 'number' ? a === a : NUMV(a)) && a >= b",
+}
+
+/** Compiles every rule into a predicate through generated code; throws if the host forbids `new Function`. */
+export function codegenCompile(program: Program, options: EvaluatorOptions): Predicate[] {
+  const K: unknown[] = []
+  const constant = (v: unknown): string => {
+    let i = K.indexOf(v)
+    if (i === -1) i = K.push(v) - 1
+    return `k${i}`
+  }
+  const namedIds = new Map<string, number>()
+  for (const name of program.named.keys()) namedIds.set(name, namedIds.size)
+  let label = 0
+
+  const protoKeys = new Set(Object.getOwnPropertyNames(Object.prototype))
+  const read = (r: FactRead, into: 'a' | 'b'): string => {
+    const k = constant(r.fact)
+    const missing = options.allowUndefinedFacts ? `${into} = undefined;` : `throw new UNDEF(${k});`
+    // a fact named like an Object.prototype member ("toString") must not be read from the prototype
+    let s = protoKeys.has(r.fact)
+      ? `if (HAS.call(f, ${k})) ${into} = f[${k}]; else { ${missing} }\n`
+      : `${into} = f[${k}]; if (${into} === undefined && !HAS.call(f, ${k})) { ${missing} }\n`
+    if (r.resolve)
+      s += `if (${into} !== null && typeof ${into} === 'object') ${into} = ${constant(r.resolve)}(${into});\n`
+    return s
+  }
+  const gen = (node: ProgramNode): string => {
+    switch (node.kind) {
+      case 'all':
+      case 'any': {
+        if (node.children.length === 0) return 'r = true;\n'
+        if (node.children.length === 1) return gen(node.children[0]!)
+        const l = `L${label++}`
+        const exit = node.kind === 'all' ? `if (!r) break ${l};\n` : `if (r) break ${l};\n`
+        return `${l}: {\n${node.children.map(gen).join(exit)}}\n`
+      }
+      case 'not':
+        return `${gen(node.child)}r = !r;\n`
+      case 'condition': {
+        const id = namedIds.get(node.ref)
+        return id === undefined ? 'r = false;\n' : `r = n${id}(f);\n`
+      }
+      case 'fact': {
+        let s = read(node.read, 'a')
+        s += 'literal' in node.value ? `b = ${constant(node.value.literal)};\n` : read(node.value.read, 'b')
+        const inline = node.inline === undefined ? undefined : INLINE[node.inline]
+        s += inline ? `r = ${inline};\n` : `r = ${constant(node.op)}(a, b);\n`
+        return s
+      }
+    }
+  }
+
+  const named = [...program.named.entries()]
+    .map(([name, node]) => `function n${namedIds.get(name)}(f) {\nvar a, b, r;\n${gen(node)}return r;\n}\n`)
+    .join('')
+  const rules = program.rules
+    .map(
+      (rule) =>
+        `function (f) {\nvar a, b, r;\ntry {\n${gen(rule.conditions)}} catch (e) { return false; }\nreturn r;\n}`,
+    )
+    .join(',\n')
+  const preload = K.map((_, i) => `var k${i} = K[${i}];\n`).join('')
+  const source = `'use strict';\n${preload}${named}return [\n${rules}\n];`
+  const factory = new Function('K', 'HAS', 'UNDEF', 'NUMV', source) as (
+    k: unknown[],
+    has: typeof Object.prototype.hasOwnProperty,
+    undef: typeof UndefinedFactError,
+    numv: typeof numberValidator,
+  ) => Predicate[]
+  return factory(K, Object.prototype.hasOwnProperty, UndefinedFactError, numberValidator)
+}

@@ -1,0 +1,99 @@
+/**
+ * The closure-compiled evaluator: each condition becomes a small function. It is the fallback when
+ * a host forbids `new Function`, and the reference the generated code is tested against.
+ * Internal: not exported from the barrel.
+ */
+import type { FactRead, Program, ProgramNode } from './program'
+import type { Facts } from './types'
+
+/** Thrown inside evaluation when a fact is missing and undefined facts are not allowed. */
+export class UndefinedFactError extends Error {
+  override readonly name = 'UndefinedFactError'
+  constructor(readonly fact: string) {
+    super(`Undefined fact: ${fact}`)
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/** Reads a fact (own properties only) and applies its path, as json-rules-engine's Almanac#factValue. */
+export function readFact(facts: Facts, read: FactRead, allowUndefinedFacts: boolean): unknown {
+  let v: unknown
+  if (hasOwn.call(facts, read.fact)) v = facts[read.fact]
+  else if (!allowUndefinedFacts) throw new UndefinedFactError(read.fact)
+  if (read.resolve !== undefined && v !== null && typeof v === 'object') v = read.resolve(v)
+  return v
+}
+
+/** A compiled condition. It may throw (undefined fact, operator on a value it cannot handle). */
+export type Predicate = (facts: Facts) => boolean
+
+/** Options shared by the evaluators. */
+export interface EvaluatorOptions {
+  allowUndefinedFacts: boolean
+}
+
+/** Compiles every rule of `program` into a predicate that never throws (an error means no match). */
+export function closureCompile(program: Program, options: EvaluatorOptions): Predicate[] {
+  const allow = options.allowUndefinedFacts
+  const named = new Map<string, Predicate>()
+  const ref = (name: string): Predicate => {
+    const node = program.named.get(name)
+    if (!node) return () => false
+    return (f) => {
+      let p = named.get(name)
+      if (!p) {
+        p = compileNode(node)
+        named.set(name, p)
+      }
+      return p(f)
+    }
+  }
+  const compileNode = (node: ProgramNode): Predicate => {
+    switch (node.kind) {
+      case 'all': {
+        const cs = node.children.map(compileNode)
+        return (f) => {
+          for (let i = 0; i < cs.length; i++) if (!cs[i]!(f)) return false
+          return true
+        }
+      }
+      case 'any': {
+        const cs = node.children.map(compileNode)
+        if (cs.length === 0) return () => true // json-rules-engine: an empty "any" holds
+        return (f) => {
+          for (let i = 0; i < cs.length; i++) if (cs[i]!(f)) return true
+          return false
+        }
+      }
+      case 'not': {
+        const c = compileNode(node.child)
+        return (f) => !c(f)
+      }
+      case 'condition':
+        return ref(node.ref)
+      case 'fact': {
+        const { read, op, value } = node
+        if ('literal' in value) {
+          const literal = value.literal
+          return (f) => op(readFact(f, read, allow), literal)
+        }
+        const right = value.read
+        return (f) => {
+          const b = readFact(f, right, allow)
+          return op(readFact(f, read, allow), b)
+        }
+      }
+    }
+  }
+  return program.rules.map((rule) => {
+    const p = compileNode(rule.conditions)
+    return (f: Facts) => {
+      try {
+        return p(f)
+      } catch {
+        return false
+      }
+    }
+  })
+}
