@@ -93,12 +93,14 @@ const leaf: fc.Arbitrary<Condition> = fc
     const resolved = resolveOperator(registry, c.operator)!
     const isRef = typeof c.value === 'object' && c.value !== null && !Array.isArray(c.value)
     // keep the file valid: a literal the operator refuses becomes a value it accepts
-    if (!isRef && checkOperatorValue(registry, resolved, c.value)) {
-      c.value = checkOperatorValue(registry, resolved, [1, 'x']) ? 1 : [1, 'x']
-      if (checkOperatorValue(registry, resolved, c.value)) c.value = [[1]]
-      if (checkOperatorValue(registry, resolved, c.value)) c.operator = 'equal'
+    let value: unknown = c.value
+    let operator = c.operator
+    if (!isRef && checkOperatorValue(registry, resolved, value)) {
+      value = checkOperatorValue(registry, resolved, [1, 'x']) ? 1 : [1, 'x']
+      if (checkOperatorValue(registry, resolved, value)) value = [[1]]
+      if (checkOperatorValue(registry, resolved, value)) operator = 'equal'
     }
-    const out: Record<string, unknown> = { fact: c.fact, operator: c.operator, value: c.value }
+    const out: Record<string, unknown> = { fact: c.fact, operator, value }
     if (c.path !== undefined) out.path = c.path
     if (c.priority !== undefined) out.priority = c.priority
     return out as unknown as Condition
