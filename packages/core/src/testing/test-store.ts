@@ -27,7 +27,11 @@ export function sampleCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
     parties: { buyer: 'b1', seller: 's1' },
     state: 'awaitingSeller',
     done: false,
-    snapshot: { status: 'active', value: 'awaitingSeller', context: { n: 1, text: 'é"\\\n😀', nested: [null, { a: [1.5] }] } },
+    snapshot: {
+      status: 'active',
+      value: 'awaitingSeller',
+      context: { n: 1, text: 'é"\\\n😀', nested: [null, { a: [1.5] }] },
+    },
     version: 1,
     timers: { enteredAt: { awaitingSeller: 1000 }, armed: {}, fired: {} },
     createdAt: 1000,
@@ -52,7 +56,15 @@ function audit(caseId: string, s: number, overrides: Partial<AuditEntry> = {}): 
 }
 
 function event(caseId: string, n: number): DomainEvent {
-  return { id: uid('evt_'), type: 'thing.happened', caseId, workflow: 'sample', seq: n, at: 1000 + n, payload: { n } }
+  return {
+    id: uid('evt_'),
+    type: 'thing.happened',
+    caseId,
+    workflow: 'sample',
+    seq: n,
+    at: 1000 + n,
+    payload: { n },
+  }
 }
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
@@ -104,7 +116,10 @@ export function testStore(options: TestStoreOptions): void {
       it('refuses to insert a case whose id exists, with CONFLICT', async () => {
         const c = sampleCase()
         await store.transaction((tx) => tx.insertCase(c))
-        await expectCode(store.transaction((tx) => tx.insertCase({ ...c, state: 'other' })), 'CONFLICT')
+        await expectCode(
+          store.transaction((tx) => tx.insertCase({ ...c, state: 'other' })),
+          'CONFLICT',
+        )
         expect((await store.getCase(c.id))?.state).toBe('awaitingSeller')
       })
 
@@ -114,12 +129,18 @@ export function testStore(options: TestStoreOptions): void {
         const v2 = { ...c, version: 2, state: 'escalated', updatedAt: 2000 }
         await store.transaction((tx) => tx.updateCase(v2, 1))
         expect(await store.getCase(c.id)).toEqual(v2)
-        await expectCode(store.transaction((tx) => tx.updateCase({ ...c, version: 2, state: 'zzz' }, 1)), 'CONFLICT')
+        await expectCode(
+          store.transaction((tx) => tx.updateCase({ ...c, version: 2, state: 'zzz' }, 1)),
+          'CONFLICT',
+        )
         expect(await store.getCase(c.id)).toEqual(v2)
       })
 
       it('reports NOT_FOUND when updating a case that does not exist', async () => {
-        await expectCode(store.transaction((tx) => tx.updateCase(sampleCase(), 1)), 'NOT_FOUND')
+        await expectCode(
+          store.transaction((tx) => tx.updateCase(sampleCase(), 1)),
+          'NOT_FOUND',
+        )
       })
 
       it('lets exactly one of many concurrent updates at the same version win', async () => {
@@ -137,7 +158,8 @@ export function testStore(options: TestStoreOptions): void {
         )
         const won = results.filter((r) => r.status === 'fulfilled')
         expect(won).toHaveLength(1)
-        for (const r of results) if (r.status === 'rejected') expect(ParleyError.is(r.reason, 'CONFLICT')).toBe(true)
+        for (const r of results)
+          if (r.status === 'rejected') expect(ParleyError.is(r.reason, 'CONFLICT')).toBe(true)
         const stored = await store.getCase(c.id)
         const log = await store.readAudit(c.id)
         expect(log).toHaveLength(1)
@@ -203,13 +225,17 @@ export function testStore(options: TestStoreOptions): void {
         const c = sampleCase()
         await store.transaction(async (tx) => {
           await tx.insertCase(c)
-          for (let i = 1; i <= 5; i++) await tx.appendAudit(audit(c.id, i, { audience: i === 3 ? ['operator'] : undefined }))
+          for (let i = 1; i <= 5; i++)
+            await tx.appendAudit(audit(c.id, i, { audience: i === 3 ? ['operator'] : undefined }))
         })
         const log = await store.readAudit(c.id)
         expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
         expect(log[2]?.audience).toEqual(['operator'])
         expect(log[0]).toEqual(audit(c.id, 1))
-        await expectCode(store.transaction((tx) => tx.appendAudit(audit(c.id, 3))), 'CONFLICT')
+        await expectCode(
+          store.transaction((tx) => tx.appendAudit(audit(c.id, 3))),
+          'CONFLICT',
+        )
         expect(await store.readAudit(c.id)).toHaveLength(5)
       })
 
@@ -225,7 +251,10 @@ export function testStore(options: TestStoreOptions): void {
         await store.transaction((tx) => tx.putIdempotency(rec))
         expect(await store.getIdempotency(rec.key)).toEqual(rec)
         expect(await store.transaction((tx) => tx.getIdempotency(rec.key))).toEqual(rec)
-        await expectCode(store.transaction((tx) => tx.putIdempotency({ ...rec, fingerprint: 'other' })), 'CONFLICT')
+        await expectCode(
+          store.transaction((tx) => tx.putIdempotency({ ...rec, fingerprint: 'other' })),
+          'CONFLICT',
+        )
         expect((await store.getIdempotency(rec.key))?.fingerprint).toBe('["send",1]')
         expect(await store.getIdempotency('never-used')).toBeNull()
       })
@@ -339,10 +368,16 @@ export function testStore(options: TestStoreOptions): void {
       it('never hands one deadline to two concurrent claimers', async () => {
         const s = await fresh()
         await s.transaction(async (tx) => {
-          for (let i = 0; i < 60; i++) await tx.upsertDeadline({ caseId: `c${i}`, name: 'due', event: 'due', dueAt: i })
+          for (let i = 0; i < 60; i++)
+            await tx.upsertDeadline({ caseId: `c${i}`, name: 'due', event: 'due', dueAt: i })
         })
-        const peers = [s, ...(await Promise.all([1, 2].map(() => (options.createSibling ? options.createSibling(s) : s))))]
-        const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => peers[i % peers.length]!.claimDue(100, 7, 60_000)))
+        const peers = [
+          s,
+          ...(await Promise.all([1, 2].map(() => (options.createSibling ? options.createSibling(s) : s)))),
+        ]
+        const claims = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => peers[i % peers.length]!.claimDue(100, 7, 60_000)),
+        )
         const keys = claims.flat().map((d) => `${d.caseId}/${d.name}`)
         expect(new Set(keys).size).toBe(keys.length)
         expect(keys.length).toBe(60)
@@ -365,7 +400,8 @@ export function testStore(options: TestStoreOptions): void {
           made.push(c)
           await s.transaction(async (tx) => {
             await tx.insertCase(c)
-            if (i % 6 === 0) await tx.upsertDeadline({ caseId: c.id, name: 'due', event: 'due', dueAt: 1000 * i })
+            if (i % 6 === 0)
+              await tx.upsertDeadline({ caseId: c.id, name: 'due', event: 'due', dueAt: 1000 * i })
           })
         }
       })
@@ -389,17 +425,29 @@ export function testStore(options: TestStoreOptions): void {
 
       it('filters by workflow, state (and parent state), party, done and due deadline', async () => {
         const ids = (cs: CaseRecord[]) => cs.map((c) => c.id).sort()
-        expect(ids(await all({ workflow: 'dispute', limit: 4 }))).toEqual(ids(made.filter((c) => c.workflow === 'dispute')))
-        expect(ids(await all({ state: 'published' }))).toEqual(ids(made.filter((c) => c.state.startsWith('published.'))))
-        expect(ids(await all({ state: 'published.hidden' }))).toEqual(ids(made.filter((c) => c.state === 'published.hidden')))
+        expect(ids(await all({ workflow: 'dispute', limit: 4 }))).toEqual(
+          ids(made.filter((c) => c.workflow === 'dispute')),
+        )
+        expect(ids(await all({ state: 'published' }))).toEqual(
+          ids(made.filter((c) => c.state.startsWith('published.'))),
+        )
+        expect(ids(await all({ state: 'published.hidden' }))).toEqual(
+          ids(made.filter((c) => c.state === 'published.hidden')),
+        )
         expect(ids(await all({ party: 'b1' }))).toEqual(ids(made.filter((c) => c.parties.buyer === 'b1')))
-        expect(ids(await all({ party: { role: 'seller', id: 's2' } }))).toEqual(ids(made.filter((c) => c.parties.seller === 's2')))
+        expect(ids(await all({ party: { role: 'seller', id: 's2' } }))).toEqual(
+          ids(made.filter((c) => c.parties.seller === 's2')),
+        )
         expect(await all({ party: { role: 'seller', id: 'b1' } })).toEqual([])
         expect(ids(await all({ includeDone: false }))).toEqual(ids(made.filter((c) => !c.done)))
         const due = made.filter((_, i) => i % 6 === 0 && 1000 * i < 12_500)
         expect(ids(await all({ dueBefore: 12_500, limit: 2 }))).toEqual(ids(due))
         expect(ids(await all({ workflow: 'dispute', party: 'b0', state: 'awaitingSeller' }))).toEqual(
-          ids(made.filter((c) => c.workflow === 'dispute' && c.parties.buyer === 'b0' && c.state === 'awaitingSeller')),
+          ids(
+            made.filter(
+              (c) => c.workflow === 'dispute' && c.parties.buyer === 'b0' && c.state === 'awaitingSeller',
+            ),
+          ),
         )
       })
 
