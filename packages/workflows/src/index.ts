@@ -1,0 +1,10 @@
+// Public API of @parley/workflows: the four lifecycle factories, their types, the business
+// calendar and the review aggregates. Machines, schemas and helpers stay internal so a
+// workflow can change shape without breaking importers.
+
+export type { BusinessCalendar, BusinessCalendarOptions } from './calendar/business-calendar'
+export { businessCalendar } from './calendar/business-calendar'
+export { DISPUTE, dispute } from './dispute/dispute'
+export type { DisputeContext, DisputeDeadline, DisputeEvent } from './dispute/machine'
+export type { DisputePolicy } from './dispute/policy'
+export type { DisputeDomainEvents, DisputeInput, DisputeOutcome } from './dispute/schemas'
