@@ -9,7 +9,10 @@ import { assign, createActor, emit, setup } from 'xstate'
 import { z } from 'zod'
 
 const machine = setup({
-  types: {} as { context: { turns: number; last: string }; events: WorkflowEvent<'answer', { body: string }> },
+  types: {} as {
+    context: { turns: number; last: string }
+    events: WorkflowEvent<'answer', { body: string }>
+  },
 }).createMachine({
   id: 'pingPong',
   initial: 'awaitingSeller',
@@ -19,7 +22,10 @@ const machine = setup({
       on: {
         answer: {
           target: 'awaitingBuyer',
-          actions: [assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }), emit({ type: 'turn.changed', payload: { to: 'buyer' } })],
+          actions: [
+            assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }),
+            emit({ type: 'turn.changed', payload: { to: 'buyer' } }),
+          ],
         },
       },
     },
@@ -27,7 +33,10 @@ const machine = setup({
       on: {
         answer: {
           target: 'awaitingSeller',
-          actions: [assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }), emit({ type: 'turn.changed', payload: { to: 'seller' } })],
+          actions: [
+            assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }),
+            emit({ type: 'turn.changed', payload: { to: 'seller' } }),
+          ],
         },
       },
     },
@@ -39,7 +48,12 @@ const workflow = defineWorkflow({
   version: 1,
   machine,
   input: z.object({ parties: z.object({ buyer: z.string(), seller: z.string() }) }),
-  events: { answer: { schema: z.object({ body: z.string().min(1).max(2000) }), roles: ['buyer', 'seller', 'operator'] } },
+  events: {
+    answer: {
+      schema: z.object({ body: z.string().min(1).max(2000) }),
+      roles: ['buyer', 'seller', 'operator'],
+    },
+  },
   deadlines: { awaitingSeller: { sellerDue: 'P3D' }, awaitingBuyer: { buyerDue: 'P7D' } },
 })
 
