@@ -4,7 +4,14 @@
  * The engine's step adds authorisation, zod validation, audit, outbox, deadlines and a
  * transaction; the aim is at most 3× the bare cycle. Prints the ratio measured in this run.
  */
-import { createEngine, defineWorkflow, manualClock, memoryStore, type WorkflowEvent } from '@parley/core'
+import {
+  createEngine,
+  defineWorkflow,
+  type EmittedEvent,
+  manualClock,
+  memoryStore,
+  type WorkflowEvent,
+} from '@parley/core'
 import { assign, createActor, emit, setup } from 'xstate'
 import { z } from 'zod'
 
@@ -12,6 +19,7 @@ const machine = setup({
   types: {} as {
     context: { turns: number; last: string }
     events: WorkflowEvent<'answer', { body: string }>
+    emitted: EmittedEvent
   },
 }).createMachine({
   id: 'pingPong',

@@ -1,6 +1,7 @@
 import {
   type Actor,
   defineWorkflow,
+  type EmittedEvent,
   type Message,
   messagePayloadSchema,
   resolveAudience,
@@ -28,7 +29,12 @@ type Ev = WorkflowEvent<string, any>
 /** A buyer's question about an order: the seller has two days to answer publicly, then the operator steps in. */
 export function orderQuestion() {
   const machine = setup({
-    types: {} as { context: Context; events: Ev; input: WorkflowInput<z.infer<typeof input>> },
+    types: {} as {
+      context: Context
+      events: Ev
+      emitted: EmittedEvent
+      input: WorkflowInput<z.infer<typeof input>>
+    },
     actions: {
       post: assign({
         messages: ({ context, event }) => [

@@ -52,6 +52,7 @@ export { parseDuration } from './time/duration'
 export type {
   DeadlineArgs,
   DeadlineSpec,
+  EmittedEvent,
   EventDefinition,
   NormalizedDeadline,
   WorkflowConfig,

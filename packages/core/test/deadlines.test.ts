@@ -112,7 +112,10 @@ describe('durable deadlines', () => {
       events: { buyerWrites: { schema: z.object({}), roles: ['buyer'] } },
       deadlines: {
         open: {
-          replyDue: { at: ({ context }) => (context.lastBuyerAt ? context.lastBuyerAt + 3_600_000 : null) },
+          replyDue: {
+            at: ({ context }: { context: { lastBuyerAt: number } }) =>
+              context.lastBuyerAt ? context.lastBuyerAt + 3_600_000 : null,
+          },
         },
       },
     })

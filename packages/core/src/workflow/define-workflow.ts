@@ -15,6 +15,17 @@ export interface WorkflowEvent<TType extends string = string, TPayload = unknown
   readonly at: number
 }
 
+/**
+ * A domain event as a machine emits it with XState's `emit()`. Declare it in `setup({ types: {
+ * emitted: {} as EmittedEvent } })` so `emit({ type, payload })` type-checks.
+ */
+export interface EmittedEvent {
+  readonly type: string
+  readonly payload?: unknown
+  /** Who may see it; absent means every party. */
+  readonly audience?: Audience
+}
+
 /** The `input` a workflow's machine receives when a case opens. */
 export interface WorkflowInput<TInput = unknown> {
   /** The validated open input. */
