@@ -8,12 +8,34 @@ export { type CompiledRules, type CompileOptions, compile } from './compile'
 export type { ConditionExplanation, RuleExplanation } from './explain'
 export { FORBIDDEN_KEYS } from './json-path'
 export {
+  createModerator,
+  type ModerationContent,
+  type ModerationDecision,
+  type ModerationFile,
+  type ModerationResult,
+  type ModerationRule,
+  type Moderator,
+  type ModeratorOptions,
+  moderationFactNames,
+  moderationFacts,
+} from './moderation'
+export {
   builtinDecorators,
   builtinOperators,
   type DecoratorDefinition,
   type OperatorDefinition,
   type OperatorOptions,
 } from './operators'
+export { dateOperators, resolveDate } from './relative-date'
+export {
+  createRouter,
+  type Route,
+  type RouteResult,
+  type Router,
+  type RouterOptions,
+  type RoutingFile,
+  type RoutingRule,
+} from './routing'
 export {
   conditionSchema,
   eventSchema,
@@ -27,6 +49,28 @@ export {
   rulesJsonSchema,
   topLevelConditionSchema,
 } from './schema'
+export {
+  type CustomerGroup,
+  type CustomerProfile,
+  createSegmenter,
+  customerFacts,
+  type GroupExplanation,
+  type GroupsFile,
+  type Segmenter,
+  type SegmenterOptions,
+  type SegmentManyOptions,
+  type SegmentProgress,
+} from './segmenter'
+export {
+  type ContactKind,
+  type ContactMatch,
+  containsAnyWord,
+  findContactDetails,
+  type MaskOptions,
+  maskContactDetails,
+  normalizeText,
+} from './text-checks'
+export { textOperators } from './text-operators'
 export type {
   AllCondition,
   AnyCondition,
