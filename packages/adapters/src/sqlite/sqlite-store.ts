@@ -1,0 +1,449 @@
+import { randomUUID } from 'node:crypto'
+import type {
+  AuditEntry,
+  CaseQuery,
+  CaseRecord,
+  ClaimedDeadline,
+  DomainEvent,
+  IdempotencyRecord,
+  OutboxRow,
+  Page,
+  Store,
+  StoreTransaction,
+} from '@parley/core'
+import { decodeCursor, encodeCursor, ParleyError, pageSize } from '@parley/core'
+import { checkIdentifier, Mutex } from '../shared/mutex'
+import {
+  byDue,
+  CASE_COLUMNS,
+  type CaseRow,
+  decodeAudit,
+  decodeCase,
+  decodeClaim,
+  decodeIdempotency,
+  decodeOutbox,
+  guardMethods,
+  stateRange,
+  storeFailed,
+} from '../shared/rows'
+import { openDatabase, type SqliteDatabase, type SqliteStatement } from './driver'
+import { SQLITE_MIGRATIONS } from './migrations'
+
+/** Options of {@link sqliteStore}. Pass an open `database`, or a `filename` to open one. */
+export interface SqliteStoreOptions {
+  /** An open better-sqlite3 `Database`. The store does not close it: its owner does. */
+  database?: SqliteDatabase
+  /** Path of the database file to open (needs better-sqlite3 installed); @default ':memory:' */
+  filename?: string
+  /** Prepended to every table name, so several apps can share a file; @default 'parley_' */
+  tablePrefix?: string
+  /** How long a write waits for another connection's lock before failing; @default 5000 ms */
+  busyTimeoutMs?: number
+  /** Run {@link SqliteStore.migrate} before the first use; @default true */
+  migrate?: boolean
+}
+
+/** A {@link Store} on SQLite, plus its schema management. */
+export interface SqliteStore extends Store {
+  /**
+   * Creates or upgrades the schema; idempotent and safe to call from several processes.
+   * Returns the versions it applied (empty when already up to date).
+   */
+  migrate(): Promise<number[]>
+}
+
+const COLS = CASE_COLUMNS.join(', ')
+
+/**
+ * A store on SQLite through better-sqlite3: one file (or `:memory:`), WAL journal, writes in
+ * `BEGIN IMMEDIATE` transactions so several processes sharing a file never hand out a deadline or
+ * an outbox row twice. better-sqlite3 is synchronous; the store queues its async transactions on
+ * one connection so each runs alone between `BEGIN IMMEDIATE` and `COMMIT`.
+ *
+ * Do not call the store's own methods (only `tx`'s) inside `transaction(fn)`: they wait for the
+ * transaction to finish, which waits for them.
+ * @example
+ * const store = sqliteStore({ filename: 'parley.sqlite' })
+ * const engine = createEngine({ workflows: [dispute()], store })
+ */
+export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
+  const p = checkIdentifier(options.tablePrefix ?? 'parley_', 'tablePrefix', true)
+  const filename = options.filename ?? ':memory:'
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000
+  const owned = options.database === undefined
+  const mutex = new Mutex()
+  const statements = new Map<string, SqliteStatement>()
+  let db: SqliteDatabase | null = null
+  let opening: Promise<SqliteDatabase> | null = null
+  let migrated = options.migrate === false
+  let closed = false
+
+  async function open(): Promise<SqliteDatabase> {
+    const d = options.database ?? (await openDatabase(filename, busyTimeoutMs))
+    d.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
+    if (!d.memory) {
+      d.pragma('journal_mode = WAL')
+      // WAL + NORMAL: a commit survives a crash of the process; only an OS crash may lose the last ones.
+      d.pragma('synchronous = NORMAL')
+    }
+    return d
+  }
+
+  /** The connection, opened (and migrated) on first use. Runs under the mutex. */
+  async function conn(): Promise<SqliteDatabase> {
+    if (closed) throw new ParleyError('STORE_FAILED', 'This SQLite store was closed.')
+    if (!db) {
+      opening ??= open()
+      db = await opening
+    }
+    if (!migrated) {
+      runMigrations(db)
+      migrated = true
+    }
+    return db
+  }
+
+  function stmt(sql: string): SqliteStatement {
+    let s = statements.get(sql)
+    if (!s) {
+      s = db!.prepare(sql.replaceAll('{p}', p))
+      statements.set(sql, s)
+    }
+    return s
+  }
+
+  function begin(d: SqliteDatabase): void {
+    try {
+      d.exec('BEGIN IMMEDIATE')
+    } catch (error) {
+      throw mapError(error, 'BEGIN IMMEDIATE')
+    }
+  }
+
+  function commit(d: SqliteDatabase): void {
+    try {
+      d.exec('COMMIT')
+    } catch (error) {
+      if (d.inTransaction) d.exec('ROLLBACK')
+      throw mapError(error, 'COMMIT')
+    }
+  }
+
+  /** Runs a synchronous `fn` between BEGIN IMMEDIATE and COMMIT without yielding the event loop. */
+  async function write<T>(fn: () => T): Promise<T> {
+    const d = await conn()
+    begin(d)
+    let result: T
+    try {
+      result = fn()
+    } catch (error) {
+      if (d.inTransaction) d.exec('ROLLBACK')
+      throw mapError(error, 'A SQLite write')
+    }
+    commit(d)
+    return result
+  }
+
+  /** Runs the caller's async `fn` in a transaction; its own errors are rethrown as they are. */
+  async function writeAsync<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const d = await conn()
+    begin(d)
+    let result: T
+    try {
+      result = await fn(tx)
+    } catch (error) {
+      if (d.inTransaction) d.exec('ROLLBACK')
+      throw error
+    }
+    commit(d)
+    return result
+  }
+
+  function runMigrations(d: SqliteDatabase): number[] {
+    d.exec('BEGIN IMMEDIATE')
+    try {
+      d.exec(
+        `CREATE TABLE IF NOT EXISTS ${p}migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+      )
+      const row = d.prepare(`SELECT max(version) AS v FROM ${p}migrations`).get() as { v: number | null }
+      const current = row.v ?? 0
+      const applied: number[] = []
+      for (const m of SQLITE_MIGRATIONS) {
+        if (m.version <= current) continue
+        d.exec(m.sql.replaceAll('{p}', p))
+        d.prepare(`INSERT INTO ${p}migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(
+          m.version,
+          m.name,
+          Date.now(),
+        )
+        applied.push(m.version)
+      }
+      d.exec('COMMIT')
+      return applied
+    } catch (error) {
+      if (d.inTransaction) d.exec('ROLLBACK')
+      throw storeFailed(error, 'Migrating the SQLite schema')
+    }
+  }
+
+  const readCase = (id: string): CaseRecord | null => {
+    const row = stmt(`SELECT ${COLS} FROM {p}cases WHERE id = ?`).get(id) as CaseRow | undefined
+    return row ? decodeCase(row) : null
+  }
+  const readIdempotency = (key: string): IdempotencyRecord | null => {
+    const row = stmt('SELECT case_id, record FROM {p}idempotency WHERE key = ?').get(key) as
+      | { case_id: string; record: string }
+      | undefined
+    return row ? decodeIdempotency(row) : null
+  }
+
+  const tx: StoreTransaction = guardMethods<StoreTransaction>(
+    {
+      async getCase(id) {
+        return readCase(id)
+      },
+      async insertCase(r) {
+        const { changes } = stmt(
+          `INSERT INTO {p}cases (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        ).run(...caseValues(r))
+        if (changes === 0) throw new ParleyError('CONFLICT', `Case ${r.id} already exists.`)
+      },
+      async updateCase(r, expectedVersion) {
+        const { changes } = stmt(
+          `UPDATE {p}cases SET workflow = ?, workflow_version = ?, parties = ?, state = ?, done = ?,
+           snapshot = ?, version = ?, timers = ?, created_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
+        ).run(...caseValues(r).slice(1), r.id, expectedVersion)
+        if (changes === 1) return
+        const row = stmt('SELECT version FROM {p}cases WHERE id = ?').get(r.id) as
+          | { version: number }
+          | undefined
+        if (!row) throw new ParleyError('NOT_FOUND', `No case ${r.id}.`, { details: { caseId: r.id } })
+        throw new ParleyError(
+          'CONFLICT',
+          `Case ${r.id} is at version ${row.version}, not ${expectedVersion}.`,
+          {
+            details: { caseId: r.id, expectedVersion, actualVersion: row.version },
+          },
+        )
+      },
+      async appendAudit(e: AuditEntry) {
+        // Append-only: a seq at or below the last one is a conflict, like a duplicate.
+        const { changes } = stmt(
+          `INSERT INTO {p}audit (case_id, seq, entry) SELECT ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM {p}audit WHERE case_id = ? AND seq >= ?)`,
+        ).run(e.caseId, e.seq, JSON.stringify(e), e.caseId, e.seq)
+        if (changes === 0)
+          throw new ParleyError('CONFLICT', `Audit entry ${e.caseId}#${e.seq} already exists.`, {
+            details: { caseId: e.caseId, seq: e.seq },
+          })
+      },
+      async getIdempotency(key) {
+        return readIdempotency(key)
+      },
+      async putIdempotency(r) {
+        const { changes } = stmt(
+          'INSERT INTO {p}idempotency (key, case_id, record, at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+        ).run(r.key, r.caseId, JSON.stringify(r), r.at)
+        if (changes === 0) throw new ParleyError('CONFLICT', `Idempotency key ${r.key} already used.`)
+      },
+      async enqueue(events: readonly DomainEvent[]) {
+        const s = stmt('INSERT INTO {p}outbox (id, case_id, event) VALUES (?, ?, ?)')
+        for (const e of events) s.run(e.id, e.caseId, JSON.stringify(e))
+      },
+      async listDeadlines(caseId) {
+        const rows = stmt(
+          'SELECT case_id, name, event, due_at FROM {p}deadlines WHERE case_id = ? ORDER BY name',
+        ).all(caseId) as Array<{ case_id: string; name: string; event: string; due_at: number }>
+        return rows.map((r) => ({ caseId: r.case_id, name: r.name, event: r.event, dueAt: Number(r.due_at) }))
+      },
+      async upsertDeadline(d) {
+        stmt(
+          `INSERT INTO {p}deadlines (case_id, name, event, due_at, token, claimed_until) VALUES (?, ?, ?, ?, NULL, 0)
+         ON CONFLICT (case_id, name) DO UPDATE SET event = excluded.event, due_at = excluded.due_at,
+           token = NULL, claimed_until = 0`,
+        ).run(d.caseId, d.name, d.event, d.dueAt)
+      },
+      async cancelDeadline(caseId, name) {
+        stmt('DELETE FROM {p}deadlines WHERE case_id = ? AND name = ?').run(caseId, name)
+      },
+      async completeDeadline(caseId, name, token) {
+        return (
+          stmt('DELETE FROM {p}deadlines WHERE case_id = ? AND name = ? AND token = ?').run(
+            caseId,
+            name,
+            token,
+          ).changes === 1
+        )
+      },
+    },
+    (error) => mapError(error, 'A SQLite statement'),
+  )
+
+  const read = <T>(fn: () => T): Promise<T> =>
+    mutex.run(async () => {
+      await conn()
+      try {
+        return fn()
+      } catch (error) {
+        throw mapError(error, 'A SQLite read')
+      }
+    })
+
+  // A file can be shared by processes (claims run in BEGIN IMMEDIATE); `:memory:` lives and dies here.
+  const inMemory = options.database ? options.database.memory : filename === ':memory:' || filename === ''
+  return {
+    capabilities: { multiProcess: !inMemory, durable: !inMemory },
+    migrate: () =>
+      mutex.run(async () => {
+        if (closed) throw new ParleyError('STORE_FAILED', 'This SQLite store was closed.')
+        if (!db) {
+          opening ??= open()
+          db = await opening
+        }
+        const applied = runMigrations(db)
+        migrated = true
+        return applied
+      }),
+    transaction: (fn) => mutex.run(() => writeAsync(fn)),
+    getCase: (id) => read(() => readCase(id)),
+    getIdempotency: (key) => read(() => readIdempotency(key)),
+    readAudit: (caseId) =>
+      read(() =>
+        (
+          stmt('SELECT case_id, entry FROM {p}audit WHERE case_id = ? ORDER BY seq').all(caseId) as Array<{
+            case_id: string
+            entry: string
+          }>
+        ).map(decodeAudit),
+      ),
+    listCases: (query = {}) => read(() => list(query)),
+    nextDueAt: () =>
+      read(() => {
+        const row = stmt('SELECT min(due_at) AS t FROM {p}deadlines').get() as { t: number | null }
+        return row.t === null ? null : Number(row.t)
+      }),
+    claimDue: (now, limit, leaseMs) =>
+      mutex.run(() =>
+        write(() => {
+          const rows = stmt(
+            `SELECT case_id, name FROM {p}deadlines WHERE due_at <= ? AND claimed_until <= ?
+             ORDER BY due_at, case_id, name LIMIT ?`,
+          ).all(now, now, limit) as Array<{ case_id: string; name: string }>
+          const claim = stmt(
+            `UPDATE {p}deadlines SET token = ?, claimed_until = ? WHERE case_id = ? AND name = ?
+             RETURNING case_id, name, event, due_at, token, claimed_until`,
+          )
+          const out: ClaimedDeadline[] = []
+          for (const r of rows) {
+            const row = claim.get(randomUUID(), now + leaseMs, r.case_id, r.name) as Parameters<
+              typeof decodeClaim
+            >[0]
+            out.push(decodeClaim(row))
+          }
+          return out.sort(byDue)
+        }),
+      ),
+    claimOutbox: (now, limit, leaseMs) =>
+      mutex.run(() =>
+        write(() => {
+          // Per-case order: skip a row while an earlier unacknowledged row of its case is leased.
+          const rows = stmt(
+            `SELECT o.position FROM {p}outbox o
+             WHERE o.claimed_until <= ? AND NOT EXISTS (
+               SELECT 1 FROM {p}outbox e WHERE e.case_id = o.case_id AND e.position < o.position AND e.claimed_until > ?)
+             ORDER BY o.position LIMIT ?`,
+          ).all(now, now, limit) as Array<{ position: number }>
+          const claim = stmt(
+            `UPDATE {p}outbox SET claimed_until = ?, attempts = attempts + 1 WHERE position = ?
+             RETURNING case_id, event, position, attempts`,
+          )
+          const out: OutboxRow[] = []
+          for (const r of rows) {
+            out.push(decodeOutbox(claim.get(now + leaseMs, r.position) as Parameters<typeof decodeOutbox>[0]))
+          }
+          return out
+        }),
+      ),
+    ackOutbox: (ids) =>
+      mutex.run(() =>
+        write(() => {
+          // Acknowledged rows are deleted: they are never handed out again and the table stays small.
+          const s = stmt('DELETE FROM {p}outbox WHERE id = ?')
+          for (const id of ids) s.run(id)
+        }),
+      ),
+    close: () =>
+      mutex.run(async () => {
+        if (closed) return
+        closed = true
+        const d = db ?? (opening ? await opening.catch(() => null) : null)
+        if (d && owned && d.open) d.close()
+      }),
+  }
+
+  function list(query: CaseQuery): Page<CaseRecord> {
+    const limit = pageSize(query)
+    const after = decodeCursor(query.cursor)
+    const where: string[] = []
+    const params: unknown[] = []
+    if (after !== null) {
+      where.push('c.id > ?')
+      params.push(after)
+    }
+    if (query.workflow !== undefined) {
+      where.push('c.workflow = ?')
+      params.push(query.workflow)
+    }
+    if (query.state !== undefined) {
+      const r = stateRange(query.state)
+      where.push('(c.state = ? OR (c.state > ? AND c.state < ?))')
+      params.push(r.exact, r.from, r.to)
+    }
+    if (query.party !== undefined) {
+      if (typeof query.party === 'string') {
+        where.push(`c.id IN (SELECT case_id FROM ${p}case_parties WHERE party_id = ?)`)
+        params.push(query.party)
+      } else {
+        where.push(`c.id IN (SELECT case_id FROM ${p}case_parties WHERE party_id = ? AND role = ?)`)
+        params.push(query.party.id, query.party.role)
+      }
+    }
+    if (query.dueBefore !== undefined) {
+      where.push(`c.id IN (SELECT case_id FROM ${p}deadlines WHERE due_at < ?)`)
+      params.push(query.dueBefore)
+    }
+    if (query.includeDone === false) where.push('c.done = 0')
+    const sql = `SELECT ${CASE_COLUMNS.map((c) => `c.${c}`).join(', ')} FROM ${p}cases c
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id LIMIT ?`
+    params.push(limit + 1)
+    const items = (stmt(sql).all(...params) as CaseRow[]).map(decodeCase)
+    const more = items.length > limit
+    if (more) items.pop()
+    return { items, nextCursor: more ? encodeCursor(items[items.length - 1]!.id) : null }
+  }
+}
+
+function caseValues(r: CaseRecord): unknown[] {
+  return [
+    r.id,
+    r.workflow,
+    r.workflowVersion,
+    JSON.stringify(r.parties),
+    r.state,
+    r.done ? 1 : 0,
+    JSON.stringify(r.snapshot),
+    r.version,
+    JSON.stringify(r.timers),
+    r.createdAt,
+    r.updatedAt,
+  ]
+}
+
+/** Constraint violations (another writer got there first) are CONFLICT; the rest STORE_FAILED. */
+function mapError(error: unknown, what: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    return new ParleyError('CONFLICT', `${what} hit an existing row (${code}).`, { cause: error })
+  }
+  return storeFailed(error, what)
+}
