@@ -98,7 +98,7 @@ function listening(port: number): Promise<boolean> {
 export interface PrivateNats {
   readonly port: number
   readonly url: string
-  /** Starts the server (again), keeping its JetStream store across restarts. */
+  /** Starts the server (again), keeping its JetStream store across restarts; no-op while it runs. */
   start(): Promise<void>
   /** Stops the server and waits until the port is closed. */
   stop(): Promise<void>
@@ -127,6 +127,7 @@ export async function privateNats(
     port,
     url: `nats://127.0.0.1:${port}`,
     async start() {
+      if (child && child.exitCode === null) return
       child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' })
       await waitFor(() => listening(port), 10_000, 'nats-server to listen')
     },
