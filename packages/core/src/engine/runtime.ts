@@ -1,0 +1,193 @@
+import EventEmitter from 'eventemitter3'
+import { fromZodIssues, ParleyError } from '../errors/parley-error'
+import { type Actor, actorSchema } from '../model/actor'
+import type { CaseRecord, DomainEvent, IdempotencyRecord } from '../model/case'
+import { memoryStore } from '../store/memory-store'
+import type { Store, StoreTransaction } from '../store/store'
+import { type Clock, systemClock } from '../time/clock'
+import type { WorkflowDefinition } from '../workflow/define-workflow'
+import type { planDeadlines } from './deadlines'
+import { createId } from './ids'
+import type { MachineResult } from './machine-step'
+import type { EngineOptions } from './types'
+import { type CaseView, viewOf } from './view'
+
+/** The engine's shared state and helpers, passed to the command, scheduler and query modules. */
+export interface Runtime {
+  readonly store: Store
+  readonly clock: Clock
+  readonly maxRetries: number
+  readonly leaseMs: number
+  readonly emitter: EventEmitter
+  readonly registry: ReadonlyMap<string, ReadonlyMap<number, WorkflowDefinition>>
+  workflow(name: string, version?: number): WorkflowDefinition
+  checkActor(actor: unknown, path: string): Actor
+  load(caseId: string): Promise<CaseRecord>
+  fingerprint(parts: unknown): string
+  replay(key: string, print: string, viewer: Actor): Promise<CaseView | null>
+  stamp(record: CaseRecord, result: MachineResult, at: number): DomainEvent[]
+  publish(events: readonly DomainEvent[]): void
+  applyDeadlines(tx: StoreTransaction, plan: ReturnType<typeof planDeadlines>, caseId: string): Promise<void>
+}
+
+/** Builds the runtime from the engine options. */
+export function createRuntime(options: EngineOptions): Runtime {
+  const store = options.store ?? memoryStore()
+  const clock = options.clock ?? systemClock
+  const maxRetries = options.maxRetries ?? 20
+  const leaseMs = options.deadlineLeaseMs ?? 30_000
+  const onListenerError =
+    options.onListenerError ??
+    ((e: unknown, ev: DomainEvent) => console.error(`[parley] listener of ${ev.type} threw`, e))
+  const emitter = new EventEmitter()
+  const registry = new Map<string, Map<number, WorkflowDefinition>>()
+  for (const def of options.workflows) {
+    let versions = registry.get(def.name)
+    if (!versions) {
+      versions = new Map()
+      registry.set(def.name, versions)
+    }
+    if (versions.has(def.version))
+      throw new ParleyError('VALIDATION', `Workflow ${def.id} is registered twice.`)
+    versions.set(def.version, def)
+  }
+
+  function workflow(name: string, version?: number): WorkflowDefinition {
+    const versions = registry.get(name)
+    if (!versions) {
+      throw new ParleyError(
+        'UNKNOWN_WORKFLOW',
+        `No workflow "${name}" on this engine (registered: ${[...registry.keys()].join(', ') || 'none'}).`,
+        {
+          details: { workflow: name },
+        },
+      )
+    }
+    if (version === undefined) return versions.get(Math.max(...versions.keys()))!
+    const def = versions.get(version)
+    if (!def) {
+      throw new ParleyError(
+        'UNKNOWN_WORKFLOW',
+        `Workflow "${name}" has no version ${version} on this engine (registered: ${[...versions.keys()].join(', ')}). Keep old versions registered while cases use them.`,
+        {
+          details: { workflow: name, version },
+        },
+      )
+    }
+    return def
+  }
+
+  function checkActor(actor: unknown, path: string): Actor {
+    const parsed = actorSchema.safeParse(actor)
+    if (!parsed.success) {
+      throw new ParleyError('VALIDATION', `Invalid ${path}: expected { role, id }.`, {
+        issues: fromZodIssues(parsed.error.issues, [path]),
+      })
+    }
+    return parsed.data
+  }
+
+  async function load(caseId: string): Promise<CaseRecord> {
+    if (typeof caseId !== 'string' || caseId === '') {
+      throw new ParleyError('VALIDATION', 'A case id is a non-empty string.', {
+        issues: [{ code: 'invalid_type', path: ['caseId'], message: 'expected a non-empty string' }],
+      })
+    }
+    const record = await store.getCase(caseId)
+    if (!record) throw new ParleyError('NOT_FOUND', `No case ${caseId}.`, { details: { caseId } })
+    return record
+  }
+
+  function fingerprint(parts: unknown): string {
+    return JSON.stringify(parts)
+  }
+
+  async function replay(key: string, print: string, viewer: Actor): Promise<CaseView | null> {
+    const prior = await store.getIdempotency(key)
+    if (!prior) return null
+    return fromIdempotency(prior, print, viewer)
+  }
+
+  function fromIdempotency(prior: IdempotencyRecord, print: string, viewer: Actor): CaseView {
+    if (prior.fingerprint !== print) {
+      throw new ParleyError(
+        'CONFLICT',
+        `Idempotency key ${prior.key} was already used for a different request. Use a new key for a new request.`,
+        {
+          details: { idempotencyKey: prior.key, caseId: prior.caseId },
+        },
+      )
+    }
+    const result = prior.result
+    return viewOf(registry.get(result.workflow)?.get(result.workflowVersion), result, viewer)
+  }
+
+  function stamp(record: CaseRecord, result: MachineResult, at: number): DomainEvent[] {
+    return result.emitted.map((e) => ({
+      id: createId('evt_'),
+      type: e.type,
+      caseId: record.id,
+      workflow: record.workflow,
+      seq: record.version,
+      at,
+      payload: e.payload,
+      ...(e.audience ? { audience: e.audience } : {}),
+    }))
+  }
+
+  function publish(events: readonly DomainEvent[]): void {
+    for (const event of events) {
+      for (const name of [event.type, '*']) {
+        for (const listener of emitter.listeners(name)) {
+          try {
+            ;(listener as (e: DomainEvent) => void)(event)
+          } catch (error) {
+            onListenerError(error, event)
+          }
+        }
+      }
+    }
+  }
+
+  async function applyDeadlines(
+    tx: StoreTransaction,
+    plan: ReturnType<typeof planDeadlines>,
+    caseId: string,
+  ) {
+    for (const name of plan.cancel) await tx.cancelDeadline(caseId, name)
+    for (const d of plan.upsert) await tx.upsertDeadline(d)
+  }
+
+  return {
+    store,
+    clock,
+    maxRetries,
+    leaseMs,
+    emitter,
+    registry,
+    workflow,
+    checkActor,
+    load,
+    fingerprint,
+    replay,
+    stamp,
+    publish,
+    applyDeadlines,
+  }
+}
+
+/** Wraps a non-Parley failure of the store. */
+export function wrapStore(error: unknown): unknown {
+  if (error instanceof ParleyError) return error
+  return new ParleyError(
+    'STORE_FAILED',
+    `The store failed: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  )
+}
+
+/** Short randomised pause between retries of a lost race. */
+export function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(50, 2 ** Math.min(attempt, 5)) * Math.random()
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

@@ -1,0 +1,110 @@
+import { ParleyError } from '../errors/parley-error'
+import { SYSTEM_ACTOR } from '../model/actor'
+import type { AuditEntry, ClaimedDeadline } from '../model/case'
+import type { WorkflowEvent } from '../workflow/define-workflow'
+import { transitionCase } from './commands'
+import { backoff, type Runtime, wrapStore } from './runtime'
+
+/** Fires one claimed deadline; true when it changed the case. */
+export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean> {
+  for (let attempt = 0; attempt <= rt.maxRetries; attempt++) {
+    const record = await rt.store.getCase(claim.caseId)
+    const stale = !record || record.done || record.timers?.armed?.[claim.name] !== claim.dueAt
+    if (stale) {
+      await rt.store.transaction((tx) => tx.completeDeadline(claim.caseId, claim.name, claim.token))
+      return false
+    }
+    const def = rt.workflow(record.workflow, record.workflowVersion)
+    const now = rt.clock.now()
+    const event: WorkflowEvent = {
+      type: claim.event,
+      payload: { deadline: claim.name, dueAt: claim.dueAt },
+      actor: SYSTEM_ACTOR,
+      at: now,
+    }
+    let built: ReturnType<typeof transitionCase>
+    try {
+      built = transitionCase(rt, record, def, event, claim)
+    } catch (error) {
+      if (ParleyError.is(error, 'EVENT_NOT_ALLOWED')) {
+        // The state has the deadline but a guard refused it: drop it, it will not be re-armed.
+        await rt.store.transaction((tx) => tx.completeDeadline(claim.caseId, claim.name, claim.token))
+        return false
+      }
+      throw error
+    }
+    const { next, plan, events } = built
+    const entry: AuditEntry = {
+      caseId: record.id,
+      seq: next.version,
+      at: now,
+      actor: SYSTEM_ACTOR,
+      type: event.type,
+      payload: event.payload,
+      from: record.state,
+      to: next.state,
+      emitted: events.map((e) => e.type),
+    }
+    try {
+      const committed = await rt.store.transaction(async (tx) => {
+        if (!(await tx.completeDeadline(claim.caseId, claim.name, claim.token))) return false
+        await tx.updateCase(next, record.version)
+        await tx.appendAudit(entry)
+        await tx.enqueue(events)
+        await rt.applyDeadlines(tx, plan, record.id)
+        return true
+      })
+      if (committed) rt.publish(events)
+      return committed
+    } catch (error) {
+      if (ParleyError.is(error, 'CONFLICT')) {
+        await backoff(attempt)
+        continue
+      }
+      throw wrapStore(error)
+    }
+  }
+  return false
+}
+
+/** `engine.runDueDeadlines`: claim what is due and fire it, until nothing due is left. */
+export async function runDueDeadlines(rt: Runtime, opts: { limit?: number } = {}): Promise<number> {
+  const limit = opts.limit ?? 100
+  let fired = 0
+  // Keep claiming until nothing is due: a firing may arm a deadline that is already due.
+  for (let round = 0; round < 1000; round++) {
+    const claims = await rt.store.claimDue(rt.clock.now(), limit, rt.leaseMs)
+    if (claims.length === 0) break
+    for (const claim of claims) if (await fire(rt, claim)) fired++
+    if (claims.length < limit) {
+      const next = await rt.store.nextDueAt()
+      if (next === null || next > rt.clock.now()) break
+    }
+  }
+  return fired
+}
+
+/** `engine.startScheduler`: poll `runDueDeadlines` without overlapping runs. */
+export function startScheduler(
+  rt: Runtime,
+  opts: { intervalMs?: number; onError?: (e: unknown) => void } = {},
+) {
+  const interval = opts.intervalMs ?? 1000
+  const onError = opts.onError ?? ((e: unknown) => console.error('[parley] scheduler run failed', e))
+  let running: Promise<unknown> | null = null
+  const tick = () => {
+    if (running) return
+    running = runDueDeadlines(rt)
+      .catch(onError)
+      .finally(() => {
+        running = null
+      })
+  }
+  const timer = setInterval(tick, interval)
+  timer.unref?.()
+  tick()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
+}
