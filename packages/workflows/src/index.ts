@@ -8,6 +8,16 @@ export { DISPUTE, dispute } from './dispute/dispute'
 export type { DisputeContext, DisputeDeadline, DisputeEvent } from './dispute/machine'
 export type { DisputePolicy } from './dispute/policy'
 export type { DisputeDomainEvents, DisputeInput, DisputeOutcome } from './dispute/schemas'
+export { LISTING_MODERATION, listingModeration } from './listing-moderation/listing-moderation'
+export type {
+  ListingModerationContext,
+  ListingModerationDeadline,
+  ListingModerationEvent,
+  ListingVerdict,
+} from './listing-moderation/machine'
+export type { ListingModerationPolicy } from './listing-moderation/policy'
+export type { ListingDomainEvents, ListingInput } from './listing-moderation/schemas'
+export type { Moderate, ModerationContent, ModerationDecision } from './shared/moderation'
 export type { SlaBreach, TicketContext, TicketDeadline, TicketEvent, TicketTurn } from './ticket/machine'
 export type { ResponseTargets, TicketPolicy } from './ticket/policy'
 export type { TicketDomainEvents, TicketInput, TicketPriority } from './ticket/schemas'
