@@ -61,3 +61,6 @@ export type {
   WorkflowInput,
 } from './workflow/define-workflow'
 export { collectStatePaths, defineWorkflow } from './workflow/define-workflow'
+
+// The rules DSL (validation, compiler, customer groups, moderation, routing).
+export * from './rules/index'
