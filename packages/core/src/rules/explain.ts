@@ -120,10 +120,19 @@ export function explainRule(
 }
 
 function skipped(node: ProgramNode): ConditionExplanation {
-  return {
+  const base = {
     kind: node.kind,
     at: node.at,
     result: undefined,
     ...(node.name === undefined ? {} : { name: node.name }),
   }
+  if (node.kind === 'fact') {
+    return {
+      ...base,
+      fact: node.read.fact,
+      operator: node.operator,
+      ...(node.read.path === undefined ? {} : { path: node.read.path }),
+    }
+  }
+  return node.kind === 'condition' ? { ...base, condition: node.ref } : base
 }

@@ -196,11 +196,12 @@ export function createModerator(file: ModerationFile, options: ModeratorOptions 
         if (policy === 'hold') matches.push({ rule: -1, decision: 'flag', reason: 'contact-details' })
         else if (policy === 'mask') maskedText = maskContactDetails(String(content.text ?? ''))
       }
-      if (matches.length === 0) return { decision: fallback, reasons: [], matches }
+      const masked = maskedText === undefined ? {} : { maskedText }
+      if (matches.length === 0) return { decision: fallback, reasons: [], matches, ...masked }
       let decision: ModerationDecision = 'approve'
       for (const m of matches) if (SEVERITY[m.decision] > SEVERITY[decision]) decision = m.decision
       const reasons = [...new Set(matches.filter((m) => m.decision === decision).map((m) => m.reason))]
-      return { decision, reasons, matches, ...(maskedText === undefined ? {} : { maskedText }) }
+      return { decision, reasons, matches, ...masked }
     },
     explain(content) {
       return compiled.explain(moderationFacts(content))

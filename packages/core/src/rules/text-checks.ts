@@ -15,14 +15,16 @@ export interface ContactMatch {
   readonly text: string
 }
 
-// "jean.dupont@mail.fr", and the spelled-out forms "jean (at) mail (dot) fr", "jean arobase mail point fr"
+// "jean.dupont@mail.fr", and the spelled-out forms "jean (at) mail (dot) fr", "jean arobase mail point fr".
+// Every pattern has star height 1 (no nested repetition), which safe-regex2 checks in the tests.
 const EMAIL =
-  /[\p{L}\p{N}._%+-]{1,64}(?:@|\s?[([]\s?(?:at|arobase)\s?[)\]]\s?|\s(?:at|arobase)\s)[\p{L}\p{N}-]{1,63}(?:(?:\.|\s?[([]\s?(?:dot|point)\s?[)\]]\s?|\s(?:dot|point)\s)[\p{L}\p{N}-]{1,63}){1,4}/giu
-// 9 to 15 digits, separated by at most two spaces, dots, dashes or parentheses: "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567"
-const PHONE = /(?:\+|\b00)?\(?\d(?:[\s.()-]{0,2}\d){8,14}\b/g
+  /[\p{L}\p{N}._%+-]{1,64}(?:@|\s?[([]\s?(?:at|arobase)\s?[)\]]\s?|\s(?:at|arobase)\s)[\p{L}\p{N}-]{1,63}(?:\.|\s?[([]\s?(?:dot|point)\s?[)\]]\s?|\s(?:dot|point)\s)[\p{L}\p{N}][\p{L}\p{N}.-]{0,190}/giu
+// a digit run with separators; kept when it holds 9 digits or more: "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567"
+const PHONE = /(?:\+|\b00)?\(?\d[\d\s.()-]{6,40}\d\b/g
+const PHONE_MIN_DIGITS = 9
 // scheme or www. URLs, and bare domains under common TLDs: "exemple.fr/annonce"
 const URL_RE =
-  /\b(?:(?:https?:\/\/|www\.)[^\s<>"]{1,2000}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}\.(?:com|fr|net|org|io|co|be|ch|uk|de|es|it|eu|info|biz|me|ly|gl|gg|app|shop)\b(?:\/[^\s<>"]{0,2000})?)/gi
+  /\b(?:https?:\/\/|www\.)[^\s<>"]{1,2000}|\b[a-z0-9][a-z0-9.-]{0,250}\.(?:com|fr|net|org|io|co|be|ch|uk|de|es|it|eu|info|biz|me|ly|gl|gg|app|shop)\b(?:\/[^\s<>"]{0,2000}|)/gi
 
 const PATTERNS: ReadonlyArray<readonly [ContactKind, RegExp]> = [
   ['email', EMAIL],
@@ -48,6 +50,7 @@ export function findContactDetails(text: string): ContactMatch[] {
       const start = m.index
       const end = start + m[0].length
       if (found.some((f) => start < f.index + f.text.length && f.index < end)) continue
+      if (kind === 'phone' && m[0].replace(/\D/g, '').length < PHONE_MIN_DIGITS) continue
       found.push({ kind, index: start, text: m[0] })
     }
   }

@@ -194,6 +194,7 @@ describe('generated code', () => {
     "'); globalThis.__pwned = 1; ('",
     '"); globalThis.__pwned = 1; ("',
     '`; globalThis.__pwned = 1; `',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-literal injection attempt
     '${globalThis.__pwned = 1}',
     '*/ globalThis.__pwned = 1; /*',
     '\u2028globalThis.__pwned = 1\u2029',
