@@ -135,7 +135,9 @@ export async function consumeDomainEvents(options: ConsumeDomainEventsOptions): 
     connection.publish(deadLetterSubject, msg.data, { headers: h })
     // The dead letter must leave before the original is dropped.
     await connection.flush()
-    msg.term(reason.slice(0, 200))
+    // No reason argument: servers before 2.10 do not understand `+TERM <reason>` and would
+    // leave the message pending; the reason travels in the dead letter's headers.
+    msg.term()
   }
 
   async function handle(msg: JsMsg): Promise<void> {
