@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Moderate, review } from '../src/index'
+import { type Moderate, type ReviewContext, review } from '../src/index'
 import { buyer, operator, seller, testEngine } from './helpers'
 
 const request = { parties: { buyer: 'b1', seller: 's1' }, orderId: 'o-1', listingId: 'l-1' }
@@ -100,7 +100,7 @@ describe('review', () => {
     clock.advance('P3D')
     await engine.runDueDeadlines()
     const v = await engine.get(r.id, { viewer: seller })
-    expect([v.state, v.context.removal?.reasonCode]).toEqual(['removed', 'evidenceMissing'])
+    expect([v.state, (v.context as ReviewContext).removal?.reasonCode]).toEqual(['removed', 'evidenceMissing'])
     expect(events.at(-1)).toMatchObject({ type: 'review.removed', payload: { contested: true } })
   })
 
@@ -119,7 +119,7 @@ describe('review', () => {
       { actor: operator },
     )
     const e = await engine.send(r.id, { type: 'edit', payload: { body: 'Rude seller' } }, { actor: buyer })
-    expect([e.context.review?.body, e.context.evidenceRequest, e.deadlines.evidenceDue]).toEqual([
+    expect([(e.context as ReviewContext).review?.body, e.context.evidenceRequest, e.deadlines.evidenceDue]).toEqual([
       'Rude seller',
       null,
       undefined,
