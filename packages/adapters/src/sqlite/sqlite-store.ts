@@ -37,7 +37,10 @@ export interface SqliteStoreOptions {
   filename?: string
   /** Prepended to every table name, so several apps can share a file; @default 'parley_' */
   tablePrefix?: string
-  /** How long a write waits for another connection's lock before failing; @default 5000 ms */
+  /**
+   * How long a write waits for another connection's write lock before failing with STORE_FAILED.
+   * The wait is asynchronous (the event loop keeps running); @default 5000 ms
+   */
   busyTimeoutMs?: number
   /** Run {@link SqliteStore.migrate} before the first use; @default true */
   migrate?: boolean
@@ -80,7 +83,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
 
   async function open(): Promise<SqliteDatabase> {
     const d = options.database ?? (await openDatabase(filename, busyTimeoutMs))
-    d.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
+    // SQLite's own busy handler sleeps synchronously and would freeze the event loop, so another
+    // connection of this process holding the lock could never commit: BEGIN IMMEDIATE waits
+    // asynchronously instead (see `begin`), and statements inside a transaction never wait.
+    d.pragma('busy_timeout = 0')
     if (!d.memory) {
       d.pragma('journal_mode = WAL')
       // WAL + NORMAL: a commit survives a crash of the process; only an OS crash may lose the last ones.
@@ -97,7 +103,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       db = await opening
     }
     if (!migrated) {
-      runMigrations(db)
+      await runMigrations(db)
       migrated = true
     }
     return db
@@ -112,11 +118,26 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     return s
   }
 
-  function begin(d: SqliteDatabase): void {
-    try {
-      d.exec('BEGIN IMMEDIATE')
-    } catch (error) {
-      throw mapError(error, 'BEGIN IMMEDIATE')
+  /** BEGIN IMMEDIATE, retried with short async pauses while another connection writes. */
+  async function begin(d: SqliteDatabase): Promise<void> {
+    const until = Date.now() + busyTimeoutMs
+    for (let attempt = 0; ; attempt++) {
+      try {
+        d.exec('BEGIN IMMEDIATE')
+        return
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED')
+        if (!busy) throw mapError(error, 'BEGIN IMMEDIATE')
+        if (Date.now() >= until) {
+          throw new ParleyError(
+            'STORE_FAILED',
+            `Another connection held the SQLite write lock for more than ${busyTimeoutMs} ms; raise busyTimeoutMs or shorten its transactions.`,
+            { cause: error },
+          )
+        }
+        await new Promise((r) => setTimeout(r, Math.min(25, 2 ** Math.min(attempt, 5)) * Math.random()))
+      }
     }
   }
 
@@ -132,7 +153,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   /** Runs a synchronous `fn` between BEGIN IMMEDIATE and COMMIT without yielding the event loop. */
   async function write<T>(fn: () => T): Promise<T> {
     const d = await conn()
-    begin(d)
+    await begin(d)
     let result: T
     try {
       result = fn()
@@ -147,7 +168,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   /** Runs the caller's async `fn` in a transaction; its own errors are rethrown as they are. */
   async function writeAsync<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     const d = await conn()
-    begin(d)
+    await begin(d)
     let result: T
     try {
       result = await fn(tx)
@@ -159,8 +180,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     return result
   }
 
-  function runMigrations(d: SqliteDatabase): number[] {
-    d.exec('BEGIN IMMEDIATE')
+  async function runMigrations(d: SqliteDatabase): Promise<number[]> {
+    await begin(d)
     try {
       d.exec(
         `CREATE TABLE IF NOT EXISTS ${p}migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
@@ -300,7 +321,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
           opening ??= open()
           db = await opening
         }
-        const applied = runMigrations(db)
+        const applied = await runMigrations(db)
         migrated = true
         return applied
       }),
