@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Moderate, type ReviewContext, review } from '../src/index'
-import { buyer, operator, seller, testEngine } from './helpers'
+import { buyer, contextOf, operator, seller, testEngine } from './helpers'
 
 const request = { parties: { buyer: 'b1', seller: 's1' }, orderId: 'o-1', listingId: 'l-1' }
 const approveAll: Moderate = () => ({ decision: 'approve', reasons: [] })
@@ -100,7 +100,7 @@ describe('review', () => {
     clock.advance('P3D')
     await engine.runDueDeadlines()
     const v = await engine.get(r.id, { viewer: seller })
-    expect([v.state, (v.context as ReviewContext).removal?.reasonCode]).toEqual(['removed', 'evidenceMissing'])
+    expect([v.state, contextOf<ReviewContext>(v).removal?.reasonCode]).toEqual(['removed', 'evidenceMissing'])
     expect(events.at(-1)).toMatchObject({ type: 'review.removed', payload: { contested: true } })
   })
 
@@ -119,11 +119,11 @@ describe('review', () => {
       { actor: operator },
     )
     const e = await engine.send(r.id, { type: 'edit', payload: { body: 'Rude seller' } }, { actor: buyer })
-    expect([(e.context as ReviewContext).review?.body, e.context.evidenceRequest, e.deadlines.evidenceDue]).toEqual([
-      'Rude seller',
-      null,
-      undefined,
-    ])
+    expect([
+      contextOf<ReviewContext>(e).review?.body,
+      e.context.evidenceRequest,
+      e.deadlines.evidenceDue,
+    ]).toEqual(['Rude seller', null, undefined])
   })
 
   it('keeps double-blind reviews hidden from the other party until both are in', async () => {
