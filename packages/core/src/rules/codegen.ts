@@ -6,7 +6,7 @@
  * Parley makes up (`k12`, `L3`, `n0`). A fuzz test feeds rule files built to break out of strings.
  * Internal: not exported from the barrel.
  */
-import { type EvaluatorOptions, type Predicate, UndefinedFactError } from './evaluate'
+import { type EvaluatorOptions, type MatchAll, UndefinedFactError } from './evaluate'
 import type { FactRead, Program, ProgramNode } from './program'
 
 const numberValidator = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN'
@@ -25,8 +25,11 @@ const INLINE: Record<string, string> = {
   greaterThanInclusive: "(typeof a === 'number' ? a === a : NUMV(a)) && a >= b",
 }
 
-/** Compiles every rule into a predicate through generated code; throws if the host forbids `new Function`. */
-export function codegenCompile(program: Program, options: EvaluatorOptions): Predicate[] {
+/**
+ * Compiles the whole program into one generated function (no per-rule call, so no megamorphic call
+ * site); throws if the host forbids `new Function`.
+ */
+export function codegenCompile(program: Program, options: EvaluatorOptions): MatchAll {
   const K: unknown[] = []
   const constant = (v: unknown): string => {
     let i = K.indexOf(v)
@@ -67,6 +70,7 @@ export function codegenCompile(program: Program, options: EvaluatorOptions): Pre
       }
       case 'fact': {
         let s = read(node.read, 'a')
+        if (node.unary) return `${s}r = ${constant(node.unary)}(a) === true;\n`
         s += 'literal' in node.value ? `b = ${constant(node.value.literal)};\n` : read(node.value.read, 'b')
         const inline = node.inline === undefined ? undefined : INLINE[node.inline]
         s += inline ? `r = ${inline};\n` : `r = ${constant(node.op)}(a, b);\n`
@@ -80,17 +84,17 @@ export function codegenCompile(program: Program, options: EvaluatorOptions): Pre
     .join('')
   const rules = program.rules
     .map(
-      (rule) =>
-        `function (f) {\nvar a, b, r;\ntry {\n${gen(rule.conditions)}} catch (e) { return false; }\nreturn r;\n}`,
+      (rule, i) =>
+        `try {\n${gen(rule.conditions)}} catch (e) { r = false; }\nif (r === true) out.push(${i});\n`,
     )
-    .join(',\n')
+    .join('')
   const preload = K.map((_, i) => `var k${i} = K[${i}];\n`).join('')
-  const source = `'use strict';\n${preload}${named}return [\n${rules}\n];`
+  const source = `'use strict';\n${preload}${named}return function matchAll(f) {\nvar a, b, r, out = [];\n${rules}return out;\n};`
   const factory = new Function('K', 'HAS', 'UNDEF', 'NUMV', source) as (
     k: unknown[],
     has: typeof Object.prototype.hasOwnProperty,
     undef: typeof UndefinedFactError,
     numv: typeof numberValidator,
-  ) => Predicate[]
+  ) => MatchAll
   return factory(K, Object.prototype.hasOwnProperty, UndefinedFactError, numberValidator)
 }

@@ -1,5 +1,5 @@
 import { codegenCompile } from './codegen'
-import { closureCompile, type Predicate, readFact } from './evaluate'
+import { closureCompile, type MatchAll, readFact } from './evaluate'
 import { explainRule, type RuleExplanation } from './explain'
 import { compilePath, parsePath } from './json-path'
 import { createOperatorRegistry } from './operators'
@@ -53,15 +53,15 @@ export function compile(ruleSet: RuleSet, options: CompileOptions = {}): Compile
 /** Internal: compiles an already-built program (the segmenter, moderator and router build their own). */
 export function compileProgram(program: Program, options: CompileOptions = {}): CompiledRules {
   const allow = options.allowUndefinedFacts ?? false
-  let predicates: Predicate[]
+  let matchAll: MatchAll
   let mode: CompiledRules['mode'] = 'closures'
-  if (options.codegen === false) predicates = closureCompile(program, { allowUndefinedFacts: allow })
+  if (options.codegen === false) matchAll = closureCompile(program, { allowUndefinedFacts: allow })
   else {
     try {
-      predicates = codegenCompile(program, { allowUndefinedFacts: allow })
+      matchAll = codegenCompile(program, { allowUndefinedFacts: allow })
       mode = 'codegen'
     } catch {
-      predicates = closureCompile(program, { allowUndefinedFacts: allow })
+      matchAll = closureCompile(program, { allowUndefinedFacts: allow })
     }
   }
   const rules = program.rules
@@ -87,16 +87,20 @@ export function compileProgram(program: Program, options: CompileOptions = {}): 
       const f = facts ?? EMPTY
       const ok: RuleEvent[] = []
       const ko: RuleEvent[] = []
+      const matched = matchAll(f)
+      let m = 0
       for (let i = 0; i < n; i++) {
-        if (predicates[i]!(f)) ok.push(eventFor(i, f))
-        else ko.push(eventFor(i, f))
+        if (matched[m] === i) {
+          ok.push(eventFor(i, f))
+          m++
+        } else ko.push(eventFor(i, f))
       }
       return { events: ok, failureEvents: ko }
     },
     matching(facts) {
       const f = facts ?? EMPTY
-      const out: number[] = []
-      for (let i = 0; i < n; i++) if (predicates[i]!(f)) out.push(indexes[i]!)
+      const out = matchAll(f)
+      for (let i = 0; i < out.length; i++) out[i] = indexes[out[i]!]!
       return out
     },
     explain(facts) {

@@ -28,13 +28,16 @@ export function readFact(facts: Facts, read: FactRead, allowUndefinedFacts: bool
 /** A compiled condition. It may throw (undefined fact, operator on a value it cannot handle). */
 export type Predicate = (facts: Facts) => boolean
 
+/** Evaluates every rule; returns the positions (in run order) of the rules that match. Never throws. */
+export type MatchAll = (facts: Facts) => number[]
+
 /** Options shared by the evaluators. */
 export interface EvaluatorOptions {
   allowUndefinedFacts: boolean
 }
 
-/** Compiles every rule of `program` into a predicate that never throws (an error means no match). */
-export function closureCompile(program: Program, options: EvaluatorOptions): Predicate[] {
+/** Compiles `program` into composed closures; a rule whose evaluation throws does not match. */
+export function closureCompile(program: Program, options: EvaluatorOptions): MatchAll {
   const allow = options.allowUndefinedFacts
   const named = new Map<string, Predicate>()
   const ref = (name: string): Predicate => {
@@ -73,7 +76,8 @@ export function closureCompile(program: Program, options: EvaluatorOptions): Pre
       case 'condition':
         return ref(node.ref)
       case 'fact': {
-        const { read, op, value } = node
+        const { read, op, value, unary } = node
+        if (unary) return (f) => unary(readFact(f, read, allow)) === true
         if ('literal' in value) {
           const literal = value.literal
           return (f) => op(readFact(f, read, allow), literal)
@@ -86,14 +90,16 @@ export function closureCompile(program: Program, options: EvaluatorOptions): Pre
       }
     }
   }
-  return program.rules.map((rule) => {
-    const p = compileNode(rule.conditions)
-    return (f: Facts) => {
+  const rules = program.rules.map((rule) => compileNode(rule.conditions))
+  return (f) => {
+    const out: number[] = []
+    for (let i = 0; i < rules.length; i++) {
       try {
-        return p(f)
+        if (rules[i]!(f)) out.push(i)
       } catch {
-        return false
+        // the rule does not match; explain() reports why
       }
     }
-  })
+    return out
+  }
 }

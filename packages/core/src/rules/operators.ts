@@ -14,6 +14,12 @@ export interface OperatorDefinition {
    * or `undefined` when the value is fine.
    */
   validateValue?: (value: unknown) => string | undefined
+  /**
+   * Specialises the operator for a literal `value` once, at compile time (parse a date, compile a
+   * pattern); the result is called with the fact's value. Used when the operator is not decorated.
+   * Must agree with `evaluate`.
+   */
+  specialize?: (value: unknown) => ((factValue: unknown) => boolean) | undefined
 }
 
 /** Wraps an operator: `evaluate(fact, value, next)` calls `next` (the decorated operator) as it needs. */

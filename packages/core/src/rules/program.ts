@@ -25,6 +25,8 @@ export interface LeafNode {
   /** Set when the operator is an undecorated, unreplaced built-in that generated code may inline. */
   readonly inline: string | undefined
   readonly op: (factValue: unknown, value: unknown) => boolean
+  /** The operator specialised for the literal value (see OperatorDefinition#specialize). */
+  readonly unary: ((factValue: unknown) => boolean) | undefined
   readonly value: { readonly literal: unknown } | { readonly read: FactRead }
 }
 
@@ -123,6 +125,13 @@ function build(c: Condition, at: IssuePath, options: ProgramOptions): ProgramNod
     typeof v === 'object' && v !== null && Object.hasOwn(v, 'fact')
       ? { read: factRead((v as { fact: string }).fact, (v as { path?: string }).path) }
       : { literal: deepFreeze(structuredClone(v)) }
+  const specialized =
+    'literal' in value && resolved.decorators.length === 0
+      ? resolved.definition.specialize?.(value.literal)
+      : undefined
+  const validator = resolved.definition.factValueValidator
+  const unary =
+    specialized && validator ? (f: unknown) => validator(f) && specialized(f) === true : specialized
   return {
     kind: 'fact',
     at,
@@ -131,6 +140,7 @@ function build(c: Condition, at: IssuePath, options: ProgramOptions): ProgramNod
     operator: c.operator,
     inline,
     op: operatorFunction(options.registry, resolved),
+    unary,
     value,
   }
 }

@@ -90,6 +90,14 @@ export function dateOperators(clock: Clock): Record<string, OperatorDefinition> 
       const b = valueAt(value)
       return a !== undefined && b !== undefined && cmp(a, b)
     },
+    specialize: (value) => {
+      const spec = parseSpec(value)
+      if (spec === undefined) return () => false
+      return (fact) => {
+        const a = typeof fact === 'number' ? fact : toEpoch(fact)
+        return a !== undefined && cmp(a, resolve(spec, clock.now()))
+      }
+    },
     validateValue: dateMessage,
   })
   return {
