@@ -1,9 +1,12 @@
-import { type PostgresStore, postgresStore } from '@parley/adapters/postgres'
+import { type PostgresStore, type PostgresStoreOptions, postgresStore } from '@parley/adapters/postgres'
+import { createEngine, manualClock, ParleyError } from '@parley/core'
 import { testStore } from '@parley/core/testing'
-import { afterAll } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { claimWorkflow } from '../../core/test/fixtures/claim-workflow'
 import { dropSchema, freshSchema, PG_CONNECTION, testPool } from './pg-helpers'
+import { sampleCase } from './sample-case'
 
-const admin = testPool(2)
+const admin = testPool(4)
 const schemas = new WeakMap<object, string>()
 afterAll(() => admin.end())
 
@@ -20,4 +23,104 @@ testStore({
   // A second process's view of the same schema: its own pool.
   createSibling: async (store) =>
     postgresStore({ connection: { ...PG_CONNECTION, max: 2 }, schema: schemas.get(store)! }) as PostgresStore,
+})
+
+const buyer = { role: 'buyer', id: 'b1' } as const
+const claimInput = { parties: { buyer: 'b1', seller: 's1' }, amount: 40 }
+
+describe('postgresStore', () => {
+  const dropped: string[] = []
+  afterAll(async () => {
+    for (const s of dropped) await dropSchema(admin, s)
+  })
+  const freshStore = (extra: Partial<PostgresStoreOptions> = {}) => {
+    const schema = freshSchema()
+    dropped.push(schema)
+    return { schema, store: postgresStore({ pool: admin, schema, ...extra }) }
+  }
+
+  it('migrates once when several processes start at the same time, then has nothing to do', async () => {
+    const { schema } = freshStore()
+    const stores = [1, 2, 3].map(() => postgresStore({ pool: admin, schema, migrate: false }))
+    const applied = await Promise.all(stores.map((s) => s.migrate()))
+    expect(applied.flat()).toEqual([1])
+    expect(await stores[0]!.migrate()).toEqual([])
+    for (const s of stores) await s.close()
+  })
+
+  it('keeps two apps apart by schema, and leaves a passed pool open', async () => {
+    const a = freshStore().store
+    const b = freshStore().store
+    const c = sampleCase()
+    await a.transaction((tx) => tx.insertCase(c))
+    expect(await a.getCase(c.id)).toEqual(c)
+    expect(await b.getCase(c.id)).toBeNull()
+    await a.close()
+    await b.close()
+    await expect(a.getCase(c.id)).rejects.toMatchObject({ code: 'STORE_FAILED' })
+    expect((await admin.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+  })
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() => postgresStore({ pool: admin, schema: 'x"; DROP SCHEMA public; --' })).toThrow(
+      /plain SQL identifier/,
+    )
+  })
+
+  it('reports a row that does not hold what Parley wrote as CASE_CORRUPT instead of crashing', async () => {
+    const { schema, store } = freshStore()
+    const engine = createEngine({ workflows: [claimWorkflow()], store })
+    const c = await engine.open('claim', claimInput, { actor: buyer })
+    await admin.query(`UPDATE "${schema}".cases SET timers = '[]' WHERE id = $1`, [c.id])
+    await expect(store.getCase(c.id)).rejects.toMatchObject({ code: 'CASE_CORRUPT' })
+    await expect(store.listCases()).rejects.toMatchObject({ code: 'CASE_CORRUPT' })
+    await expect(engine.get(c.id, { viewer: buyer })).rejects.toBeInstanceOf(ParleyError)
+    await admin.query(`UPDATE "${schema}".cases SET timers = '{}', parties = '{"buyer": 7}' WHERE id = $1`, [
+      c.id,
+    ])
+    await expect(store.getCase(c.id)).rejects.toMatchObject({ code: 'CASE_CORRUPT' })
+  })
+
+  it('turns a driver error inside a transaction into STORE_FAILED and writes nothing', async () => {
+    const { store } = freshStore()
+    const c = sampleCase()
+    const error = await store
+      .transaction(async (tx) => {
+        await tx.insertCase(c)
+        // integer overflow on `version`: the server refuses the statement.
+        await tx.updateCase({ ...c, version: 2 ** 40 }, 1)
+      })
+      .catch((e: unknown) => e)
+    expect(ParleyError.is(error, 'STORE_FAILED')).toBe(true)
+    expect(await store.getCase(c.id)).toBeNull()
+  })
+
+  it('runs a whole case through the engine and finds it by each index', async () => {
+    const { store } = freshStore()
+    const clock = manualClock()
+    const engine = createEngine({ workflows: [claimWorkflow()], store, clock })
+    const c = await engine.open('claim', claimInput, { actor: buyer })
+    await engine.send(
+      c.id,
+      { type: 'reject', payload: { reason: 'no' } },
+      { actor: { role: 'seller', id: 's1' } },
+    )
+    const found = async (q: Parameters<typeof store.listCases>[0]) =>
+      (await store.listCases(q)).items.map((x) => x.id)
+    expect(
+      await found({ workflow: 'claim', state: 'escalated', party: { role: 'seller', id: 's1' } }),
+    ).toEqual([c.id])
+    expect(await found({ party: 'b1', includeDone: false })).toEqual([c.id])
+    expect(await found({ party: { role: 'buyer', id: 's1' } })).toEqual([])
+    clock.advance('P8D')
+    expect(await engine.runDueDeadlines()).toBe(1)
+    const done = await engine.get(c.id, { viewer: buyer })
+    expect(done.state).toBe('closed')
+    expect(await found({ party: 'b1', includeDone: false })).toEqual([])
+    expect((await engine.history(c.id, { viewer: buyer })).map((e) => e.type)).toEqual([
+      '$open',
+      'reject',
+      'operatorDue',
+    ])
+  })
 })
