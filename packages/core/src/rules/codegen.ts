@@ -11,18 +11,18 @@ import type { FactRead, Program, ProgramNode } from './program'
 
 const numberValidator = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN'
 
-// Only these names are inlined; each template uses `a` (fact side) and `b` (value side).
-const INLINE: Record<string, string> = {
-  equal: 'a === b',
-  notEqual: 'a !== b',
-  in: 'b.indexOf(a) > -1',
-  notIn: 'b.indexOf(a) === -1',
-  contains: 'Array.isArray(a) && a.indexOf(b) > -1',
-  doesNotContain: 'Array.isArray(a) && a.indexOf(b) === -1',
-  lessThan: "(typeof a === 'number' ? a === a : NUMV(a)) && a < b",
-  lessThanInclusive: "(typeof a === 'number' ? a === a : NUMV(a)) && a <= b",
-  greaterThan: "(typeof a === 'number' ? a === a : NUMV(a)) && a > b",
-  greaterThanInclusive: "(typeof a === 'number' ? a === a : NUMV(a)) && a >= b",
+// The inlined built-ins, as expressions over a fact-side variable A and a value-side variable B.
+const INLINE: Record<string, (A: string, B: string) => string> = {
+  equal: (A, B) => `${A} === ${B}`,
+  notEqual: (A, B) => `${A} !== ${B}`,
+  in: (A, B) => `${B}.indexOf(${A}) > -1`,
+  notIn: (A, B) => `${B}.indexOf(${A}) === -1`,
+  contains: (A, B) => `Array.isArray(${A}) && ${A}.indexOf(${B}) > -1`,
+  doesNotContain: (A, B) => `Array.isArray(${A}) && ${A}.indexOf(${B}) === -1`,
+  lessThan: (A, B) => `(typeof ${A} === 'number' ? ${A} === ${A} : NUMV(${A})) && ${A} < ${B}`,
+  lessThanInclusive: (A, B) => `(typeof ${A} === 'number' ? ${A} === ${A} : NUMV(${A})) && ${A} <= ${B}`,
+  greaterThan: (A, B) => `(typeof ${A} === 'number' ? ${A} === ${A} : NUMV(${A})) && ${A} > ${B}`,
+  greaterThanInclusive: (A, B) => `(typeof ${A} === 'number' ? ${A} === ${A} : NUMV(${A})) && ${A} >= ${B}`,
 }
 
 /**
@@ -72,9 +72,22 @@ export function codegenCompile(program: Program, options: EvaluatorOptions): Mat
         let s = read(node.read, 'a')
         if (node.unary) return `${s}r = ${constant(node.unary)}(a) === true;\n`
         s += 'literal' in node.value ? `b = ${constant(node.value.literal)};\n` : read(node.value.read, 'b')
-        const inline = node.inline === undefined ? undefined : INLINE[node.inline]
-        s += inline ? `r = ${inline};\n` : `r = ${constant(node.op)}(a, b);\n`
-        return s
+        const inline = node.inline
+        const template = inline === undefined ? undefined : INLINE[inline.base]
+        if (inline === undefined || template === undefined) return `${s}r = ${constant(node.op)}(a, b);\n`
+        // decorators outermost first: not / someFact / everyFact as loops over the fact side
+        const chain = (i: number, A: string): string => {
+          if (i === inline.decorators.length) return `r = ${template(A, 'b')};\n`
+          const d = inline.decorators[i]
+          if (d === 'not') return `${chain(i + 1, A)}r = !r;\n`
+          const j = `i${label}`
+          const x = `x${label++}`
+          const body = `for (var ${j} = 0; ${j} < ${A}.length; ${j}++) {\nvar ${x} = ${A}[${j}];\n${chain(i + 1, x)}`
+          return d === 'someFact'
+            ? `r = false;\nif (Array.isArray(${A})) ${body}if (r) break;\n}\n`
+            : `r = Array.isArray(${A});\nif (r) ${body}if (!r) break;\n}\n`
+        }
+        return s + chain(0, 'a')
       }
     }
   }

@@ -5,7 +5,13 @@
  */
 import type { IssuePath } from '../errors/parley-error'
 import { compilePath, parsePath } from './json-path'
-import { builtinOperators, type OperatorRegistry, operatorFunction, resolveOperator } from './operators'
+import {
+  builtinDecorators,
+  builtinOperators,
+  type OperatorRegistry,
+  operatorFunction,
+  resolveOperator,
+} from './operators'
 import type { Condition, RuleEvent, RuleSet } from './types'
 
 /** A fact read: name plus optional path resolver. */
@@ -22,8 +28,11 @@ export interface LeafNode {
   readonly name: string | undefined
   readonly read: FactRead
   readonly operator: string
-  /** Set when the operator is an undecorated, unreplaced built-in that generated code may inline. */
-  readonly inline: string | undefined
+  /**
+   * Set when generated code may inline the operator: a built-in operator, possibly under the
+   * built-in decorators `not`, `someFact`, `everyFact` (none replaced by custom ones).
+   */
+  readonly inline: { readonly base: string; readonly decorators: readonly string[] } | undefined
   readonly op: (factValue: unknown, value: unknown) => boolean
   /** The operator specialised for the literal value (see OperatorDefinition#specialize). */
   readonly unary: ((factValue: unknown) => boolean) | undefined
@@ -116,9 +125,14 @@ function build(c: Condition, at: IssuePath, options: ProgramOptions): ProgramNod
   const resolved = resolveOperator(options.registry, c.operator)
   if (!resolved) throw new Error(`unknown operator ${c.operator}`)
   const builtin = builtinOperators[resolved.base]
+  const inlinable = resolved.decorators.every(
+    (d) =>
+      (d === 'not' || d === 'someFact' || d === 'everyFact') &&
+      options.registry.decorators.get(d) === builtinDecorators[d],
+  )
   const inline =
-    resolved.decorators.length === 0 && builtin !== undefined && resolved.definition === builtin
-      ? resolved.base
+    inlinable && builtin !== undefined && resolved.definition === builtin
+      ? { base: resolved.base, decorators: resolved.decorators }
       : undefined
   const v = c.value
   const value =
