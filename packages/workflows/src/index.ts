@@ -2,6 +2,17 @@
 // calendar and the review aggregates. Machines, schemas and helpers stay internal so a
 // workflow can change shape without breaking importers.
 
+export type {
+  ContestStats,
+  RatingPrior,
+  RatingStats,
+  ReviewAggregates,
+  ReviewAggregatesOptions,
+  ReviewAggregatesView,
+  ReviewDomainEventLike,
+  SellerAggregate,
+} from './aggregates/review-aggregates'
+export { computeReviewAggregates, createReviewAggregates } from './aggregates/review-aggregates'
 export type { BusinessCalendar, BusinessCalendarOptions } from './calendar/business-calendar'
 export { businessCalendar } from './calendar/business-calendar'
 export { DISPUTE, dispute } from './dispute/dispute'
