@@ -188,6 +188,14 @@ function contestStatsOf(c: Contests): ContestStats {
   }
 }
 
+function getOrCreate<V>(map: Map<string, V>, key: string, create: () => V): V {
+  const found = map.get(key)
+  if (found) return found
+  const value = create()
+  map.set(key, value)
+  return value
+}
+
 function resolvePrior(options: ReviewAggregatesOptions): RatingPrior {
   return { mean: options.prior?.mean ?? 3, weight: options.prior?.weight ?? 5 }
 }
@@ -206,16 +214,8 @@ export function createReviewAggregates(options: ReviewAggregatesOptions = {}): R
   const sellers = new Map<string, Totals>()
   const listings = new Map<string, Totals>()
   const contests = new Map<string, Contests>()
-  const contestsOf = (id: string) => {
-    let c = contests.get(id)
-    if (!c) contests.set(id, (c = emptyContests()))
-    return c
-  }
-  const totals = (map: Map<string, Totals>, id: string) => {
-    let t = map.get(id)
-    if (!t) map.set(id, (t = emptyTotals()))
-    return t
-  }
+  const contestsOf = (id: string) => getOrCreate(contests, id, emptyContests)
+  const totals = (map: Map<string, Totals>, id: string) => getOrCreate(map, id, emptyTotals)
   const contribute = (row: ReviewRow, sign: 1 | -1) => {
     add(totals(sellers, row.sellerId), row, sign)
     if (row.listingId !== null) add(totals(listings, row.listingId), row, sign)
@@ -252,11 +252,7 @@ export function computeReviewAggregates(
   const prior = resolvePrior(options)
   const rows = new Map<string, ReviewRow>()
   const contests = new Map<string, Contests>()
-  const contestsOf = (id: string) => {
-    let c = contests.get(id)
-    if (!c) contests.set(id, (c = emptyContests()))
-    return c
-  }
+  const contestsOf = (id: string) => getOrCreate(contests, id, emptyContests)
   for (const event of events) foldEvent(rows, contestsOf, event)
   const sellers = new Map<string, Totals>()
   const listings = new Map<string, Totals>()
