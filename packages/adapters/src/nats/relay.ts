@@ -28,6 +28,11 @@ export interface NatsRelayBaseOptions extends StreamOptions {
   leaseMs?: number
   /** Where leases read the time; @default the system clock */
   clock?: Clock
+  /**
+   * Batches `start()` keeps in flight: while one waits for PubAcks, the next is claimed and
+   * published. The store's per-case lease keeps them case-ordered. @default 2
+   */
+  concurrency?: number
   /** How long `start()` sleeps when the outbox is empty; @default 200 */
   pollIntervalMs?: number
   /** How long `start()` waits after an error before trying again; @default 1_000 */
@@ -91,6 +96,7 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
     batchSize = 100,
     leaseMs = 30_000,
     clock = systemClock,
+    concurrency = 2,
     pollIntervalMs = 200,
     retryDelayMs = 1_000,
     publishTimeoutMs = 5_000,
@@ -100,6 +106,8 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
   } = options
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ParleyError('VALIDATION', `batchSize must be a positive integer, got ${batchSize}.`)
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ParleyError('VALIDATION', `concurrency must be a positive integer, got ${concurrency}.`)
   if (leaseMs >= duplicateWindowMs)
     throw new ParleyError(
       'VALIDATION',
@@ -111,7 +119,7 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
   let client: Promise<JetStreamClient> | null = null
   let loop: Promise<void> | null = null
   let running = false
-  let wake: (() => void) | null = null
+  const wakers = new Set<() => void>()
 
   async function connect(): Promise<JetStreamClient> {
     if (connection === null) connection = await dial(options.servers ?? [], `parley-relay-${stream}`)
@@ -183,14 +191,15 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
       const timer = setTimeout(done, ms)
       function done() {
         clearTimeout(timer)
-        wake = null
+        wakers.delete(done)
         resolve()
       }
-      wake = done
+      wakers.add(done)
     })
   }
 
-  async function run(): Promise<void> {
+  /** One lane of the loop; `concurrency` lanes run side by side like relays sharing a store. */
+  async function lane(): Promise<void> {
     while (running) {
       let pause = pollIntervalMs
       try {
@@ -211,11 +220,11 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
     start() {
       if (running) return
       running = true
-      loop = run()
+      loop = Promise.all(Array.from({ length: concurrency }, lane)).then(() => undefined)
     },
     async stop() {
       running = false
-      wake?.()
+      for (const wake of [...wakers]) wake()
       await loop
       loop = null
       if (owned && connection !== null) {
