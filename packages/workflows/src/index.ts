@@ -1,3 +1,8 @@
+import type { DisputeDomainEvents } from './dispute/schemas'
+import type { ListingDomainEvents } from './listing-moderation/schemas'
+import type { ReviewDomainEvents } from './review/schemas'
+import type { TicketDomainEvents } from './ticket/schemas'
+
 // Public API of @parley/workflows: the four lifecycle factories, their types, the business
 // calendar and the review aggregates. Machines, schemas and helpers stay internal so a
 // workflow can change shape without breaking importers.
@@ -33,8 +38,19 @@ export type { ReviewPolicy } from './review/policy'
 export { REVIEW, review } from './review/review'
 export type { ContestReason, ReviewDomainEvents, ReviewInput } from './review/schemas'
 export { CONTEST_REASONS } from './review/schemas'
+export type { MessagePostedPayload } from './shared/messages'
 export type { Moderate, ModerationContent, ModerationDecision } from './shared/moderation'
 export type { SlaBreach, TicketContext, TicketDeadline, TicketEvent, TicketTurn } from './ticket/machine'
 export type { ResponseTargets, TicketPolicy } from './ticket/policy'
 export type { TicketDomainEvents, TicketInput, TicketPriority } from './ticket/schemas'
 export { TICKET, ticket } from './ticket/ticket'
+
+// `engine.on('dispute.escalated', (e) => e.payload.by)` is typed once this package is imported.
+declare module '@parley/core' {
+  // biome-ignore lint/suspicious/noEmptyInterface: the members come from the extended maps
+  interface DomainEventMap
+    extends DisputeDomainEvents,
+      TicketDomainEvents,
+      ListingDomainEvents,
+      ReviewDomainEvents {}
+}

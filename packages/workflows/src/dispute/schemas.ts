@@ -1,5 +1,6 @@
 import { messagePayloadSchema } from '@parley/core'
 import { z } from 'zod'
+import { messagePostedSchema } from '../shared/messages'
 
 /** Why a buyer opens a dispute. */
 export const DISPUTE_REASONS = ['notReceived', 'notAsDescribed', 'damaged', 'other'] as const
@@ -99,7 +100,7 @@ export const disputeEmits = {
     orderId: z.string(),
     reason: z.enum(['buyerUnresponsive', 'appealWindowEnded']),
   }),
-  'message.posted': z.object({ kind: z.string(), messageId: z.string() }),
+  'message.posted': messagePostedSchema,
 }
 
 /** Payload types of the domain events a dispute emits. */

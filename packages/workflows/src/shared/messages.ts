@@ -1,12 +1,14 @@
 import {
   type Actor,
   type Audience,
+  actorSchema,
+  audienceSchema,
   type EventDefinition,
   type Message,
   messagePayloadSchema,
   resolveAudience,
 } from '@parley/core'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { EmittedDomainEvent } from './events'
 
 /** Payload of a `post` event: body, optional audience and attachments. */
@@ -61,3 +63,11 @@ export interface MessagePostedPayload {
   readonly author: Actor
   readonly audience: Audience
 }
+
+/** zod schema of the `message.posted` payload. */
+export const messagePostedSchema = z.object({
+  kind: z.string(),
+  messageId: z.string(),
+  author: actorSchema,
+  audience: audienceSchema,
+})

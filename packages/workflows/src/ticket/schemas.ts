@@ -1,5 +1,6 @@
 import { audienceSchema, messagePayloadSchema } from '@parley/core'
 import { z } from 'zod'
+import { messagePostedSchema } from '../shared/messages'
 
 /** Ticket priorities, lowest first. */
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
@@ -59,7 +60,7 @@ export const ticketEmits = {
     priority: z.enum(TICKET_PRIORITIES),
     dueAt: z.number(),
   }),
-  'message.posted': z.object({ kind: z.string(), messageId: z.string() }),
+  'message.posted': messagePostedSchema,
 }
 
 /** Payload types of the domain events a ticket emits. */
