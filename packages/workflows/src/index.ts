@@ -47,7 +47,6 @@ export { TICKET, ticket } from './ticket/ticket'
 
 // `engine.on('dispute.escalated', (e) => e.payload.by)` is typed once this package is imported.
 declare module '@parley/core' {
-  // biome-ignore lint/suspicious/noEmptyInterface: the members come from the extended maps
   interface DomainEventMap
     extends DisputeDomainEvents,
       TicketDomainEvents,
