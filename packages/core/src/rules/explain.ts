@@ -48,7 +48,7 @@ export function explainRule(
   allowUndefinedFacts: boolean,
 ): RuleExplanation {
   let error: string | undefined
-  const trace = (node: ProgramNode, depth: number): ConditionExplanation => {
+  const trace = (node: ProgramNode): ConditionExplanation => {
     const base = { kind: node.kind, at: node.at, ...(node.name === undefined ? {} : { name: node.name }) }
     switch (node.kind) {
       case 'all':
@@ -62,7 +62,7 @@ export function explainRule(
             children.push(skipped(child))
             continue
           }
-          const c = trace(child, depth)
+          const c = trace(child)
           children.push(c)
           if (c.result === undefined) return { ...base, result: undefined, children }
           if (node.kind === 'all' ? !c.result : c.result) {
@@ -73,14 +73,14 @@ export function explainRule(
         return { ...base, result, children }
       }
       case 'not': {
-        const c = trace(node.child, depth)
+        const c = trace(node.child)
         return { ...base, result: c.result === undefined ? undefined : !c.result, children: [c] }
       }
       case 'condition': {
         const target = program.named.get(node.ref)
         if (!target)
           return { ...base, condition: node.ref, result: false, error: `no condition named "${node.ref}"` }
-        const c = trace(target, depth + 1)
+        const c = trace(target)
         return { ...base, condition: node.ref, result: c.result, children: [c] }
       }
       case 'fact': {
@@ -106,7 +106,7 @@ export function explainRule(
       }
     }
   }
-  const conditions = trace(rule.conditions, 0)
+  const conditions = trace(rule.conditions)
   const out: RuleExplanation = {
     index: rule.index,
     priority: rule.priority,

@@ -5,6 +5,13 @@
  */
 import { z } from 'zod'
 import { compileProgram } from './compile'
+import {
+  checkConditionTrees,
+  checkShape,
+  createValidationContext,
+  type RuleLimits,
+  throwIfIssues,
+} from './condition-checks'
 import type { RuleExplanation } from './explain'
 import { createOperatorRegistry, type OperatorOptions } from './operators'
 import { buildProgram } from './program'
@@ -12,13 +19,6 @@ import { moderationRuleSchema } from './schema'
 import { findContactDetails, maskContactDetails } from './text-checks'
 import { textOperators } from './text-operators'
 import type { RuleSet, TopLevelCondition } from './types'
-import {
-  checkConditionTrees,
-  checkShape,
-  createValidationContext,
-  type RuleLimits,
-  throwIfIssues,
-} from './validate'
 
 /** A moderation outcome. `flag` holds the content for an operator. */
 export type ModerationDecision = 'approve' | 'reject' | 'flag'

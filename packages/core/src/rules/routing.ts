@@ -5,18 +5,18 @@
  */
 import { z } from 'zod'
 import { compileProgram } from './compile'
-import type { RuleExplanation } from './explain'
-import { createOperatorRegistry, type OperatorOptions } from './operators'
-import { buildProgram } from './program'
-import { routingRuleSchema } from './schema'
-import type { RuleSet, TopLevelCondition } from './types'
 import {
   checkConditionTrees,
   checkShape,
   createValidationContext,
   type RuleLimits,
   throwIfIssues,
-} from './validate'
+} from './condition-checks'
+import type { RuleExplanation } from './explain'
+import { createOperatorRegistry, type OperatorOptions } from './operators'
+import { buildProgram } from './program'
+import { routingRuleSchema } from './schema'
+import type { RuleSet, TopLevelCondition } from './types'
 
 /** Where a ticket goes. */
 export interface Route {

@@ -5,19 +5,19 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../time/clock'
 import { compileProgram } from './compile'
-import type { ConditionExplanation } from './explain'
-import { createOperatorRegistry, type OperatorOptions } from './operators'
-import { buildProgram } from './program'
-import { dateOperators } from './relative-date'
-import { groupSchema } from './schema'
-import type { RuleSet, TopLevelCondition } from './types'
 import {
   checkConditionTrees,
   checkShape,
   createValidationContext,
   type RuleLimits,
   throwIfIssues,
-} from './validate'
+} from './condition-checks'
+import type { ConditionExplanation } from './explain'
+import { createOperatorRegistry, type OperatorOptions } from './operators'
+import { buildProgram } from './program'
+import { dateOperators } from './relative-date'
+import { groupSchema } from './schema'
+import type { RuleSet, TopLevelCondition } from './types'
 
 /**
  * A customer profile as segment builders (Shopify's customer segments) describe it. Dates are
