@@ -53,3 +53,10 @@ declare module '@parley/core' {
       ListingDomainEvents,
       ReviewDomainEvents {}
 }
+
+export type { StateEdge, StateGraph } from './diagram'
+export { stateGraph, toMermaid } from './diagram'
+export type { WorkflowCatalogEntry } from './docs/catalog'
+export { workflowCatalog } from './docs/catalog'
+export type { PolicyDoc } from './docs/policy-doc'
+export { renderWorkflowDoc } from './docs/render'
