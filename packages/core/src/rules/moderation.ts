@@ -23,12 +23,17 @@ import type { RuleSet, TopLevelCondition } from './types'
 /** A moderation outcome. `flag` holds the content for an operator. */
 export type ModerationDecision = 'approve' | 'reject' | 'flag'
 
-/** What is moderated. Extra keys become facts too. */
+/**
+ * What is moderated. Extra keys become facts too. The workflows' shape `{ kind, fields }` is accepted
+ * as well: `fields` are then read as if they were top-level keys.
+ */
 export interface ModerationContent {
   /** `listing`, `review` or `message`. */
   kind: 'listing' | 'review' | 'message'
-  /** The body. */
-  text: string
+  /** The body. `body` and `description` are read too, when present. */
+  text?: string
+  /** A listing's or review's fields, as the workflows pass them. */
+  fields?: Readonly<Record<string, unknown>>
   /** A listing's or review's title, checked with the body. */
   title?: string
   /** A review's rating (1–5). */
@@ -50,6 +55,8 @@ export const moderationFactNames: readonly string[] = [
   'kind',
   'text',
   'title',
+  'body',
+  'description',
   'rating',
   'author',
   'textLength',
@@ -114,12 +121,17 @@ export interface Moderator {
 
 /** Derives the facts of a content: its fields plus the text checks. */
 export function moderationFacts(content: ModerationContent): Record<string, unknown> {
-  const whole = [content.title, content.text].filter((t) => typeof t === 'string').join('\n')
+  const { fields, ...rest } = (content ?? {}) as ModerationContent
+  const flat: Record<string, unknown> =
+    typeof fields === 'object' && fields !== null ? { ...fields, ...rest } : (rest as Record<string, unknown>)
+  const isText = (t: unknown): t is string => typeof t === 'string'
+  const body = [flat.text, flat.body, flat.description].filter(isText).join('\n')
+  const whole = isText(flat.title) ? (body === '' ? flat.title : `${flat.title}\n${body}`) : body
   const found = findContactDetails(whole)
   return {
-    ...content,
+    ...flat,
     text: whole,
-    textLength: typeof content.text === 'string' ? content.text.length : 0,
+    textLength: body.length,
     containsEmail: found.some((m) => m.kind === 'email'),
     containsPhone: found.some((m) => m.kind === 'phone'),
     containsUrl: found.some((m) => m.kind === 'url'),
@@ -185,7 +197,7 @@ export function createModerator(file: ModerationFile, options: ModeratorOptions 
 
   return {
     moderate(content) {
-      const facts = moderationFacts(content ?? ({} as ModerationContent))
+      const facts = moderationFacts(content)
       const matches = compiled.matching(facts).map((i) => ({
         rule: i,
         decision: file.rules[i]!.decision,
@@ -194,7 +206,7 @@ export function createModerator(file: ModerationFile, options: ModeratorOptions 
       let maskedText: string | undefined
       if (content?.kind === 'message' && facts.containsContactDetails === true) {
         if (policy === 'hold') matches.push({ rule: -1, decision: 'flag', reason: 'contact-details' })
-        else if (policy === 'mask') maskedText = maskContactDetails(String(content.text ?? ''))
+        else if (policy === 'mask') maskedText = maskContactDetails(String(facts.text))
       }
       const masked = maskedText === undefined ? {} : { maskedText }
       if (matches.length === 0) return { decision: fallback, reasons: [], matches, ...masked }

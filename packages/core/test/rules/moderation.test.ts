@@ -189,3 +189,19 @@ describe('createModerator', () => {
     expect(m({ kind: 'listing', text: 'Ref SKU-123' }).decision).toBe('flag')
   })
 })
+
+describe('createModerator with the workflows', () => {
+  it('accepts the workflows content shape { kind, fields }', () => {
+    const { moderate } = createModerator(file)
+    expect(
+      moderate({ kind: 'listing', fields: { title: 'Sac', description: 'contactez moi: 06 12 34 56 78' } }),
+    ).toMatchObject({
+      decision: 'flag',
+      reasons: ['contact-details'],
+    })
+    expect(moderate({ kind: 'review', fields: { text: 'ok', rating: 1 } })).toMatchObject({
+      decision: 'reject',
+      reasons: ['too-short'],
+    })
+  })
+})
