@@ -144,7 +144,7 @@ async function segmentStream(
   })
   let chunk = ''
   for await (const { customer, groups } of segmenter.segmentMany(customers, {
-    progressEvery: 1000,
+    progressEvery: 100,
     onProgress: (p) => {
       processed = p.processed
       counts = p.counts
