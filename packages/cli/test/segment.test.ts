@@ -168,7 +168,8 @@ describe('parley segment', () => {
     expect(r.stderr).toMatch(/\[█+\] 100% {2}298 customers/)
     // the bar is cleared before a malformed line is printed, and redrawn after it
     expect(r.stderr).toContain(`\r\x1b[K${sample('customers.ndjson')}:211: skipped`)
-    expect(r.stderr).toMatch(/customers\.ndjson:211: skipped[^\n]*\n\r\x1b\[K\[/)
+    const after = r.stderr.slice(r.stderr.indexOf(':211: skipped'))
+    expect(after.slice(after.indexOf('\n') + 1).startsWith('\r\x1b[K[')).toBe(true)
     expect(r.stderr).not.toContain('progress: ')
   })
 
