@@ -24,8 +24,8 @@ import type { RuleSet, TopLevelCondition } from './types'
 export type ModerationDecision = 'approve' | 'reject' | 'flag'
 
 /**
- * What is moderated. Extra keys become facts too. The workflows' shape `{ kind, fields }` is accepted
- * as well: `fields` are then read as if they were top-level keys.
+ * What is moderated. The workflows pass `{ kind, fields }`: `fields` are read as if they were
+ * top-level keys, so any extra fact (declared with the `facts` option) goes there.
  */
 export interface ModerationContent {
   /** `listing`, `review` or `message`. */
@@ -47,7 +47,6 @@ export interface ModerationContent {
     flaggedCount?: number
     publishedCount?: number
   }
-  [fact: string]: unknown
 }
 
 /** The facts moderation rules read; derived from the content by {@link moderationFacts}. */

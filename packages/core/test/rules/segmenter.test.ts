@@ -179,3 +179,31 @@ describe('createSegmenter', () => {
     expect(s.groupsOf({ id: 'x', company: 'ACME' })).toEqual(['b2b'])
   })
 })
+
+describe('segmentMany with Node streams', () => {
+  it('reads an object-mode Readable stream', async () => {
+    const { Readable } = await import('node:stream')
+    const s = createSegmenter(file, { clock: manualClock(now) })
+    const stream = Readable.from([ada, { id: 'c9' }, { ...ada, id: 'c10', countries: ['DE'] }])
+    const out: string[][] = []
+    for await (const r of s.segmentMany(stream)) out.push(r.groups)
+    expect(out).toEqual([
+      ['vip', 'newsletter-fr', 'tea-lovers', 'first-order-this-year'],
+      [],
+      ['vip', 'tea-lovers', 'first-order-this-year'],
+    ])
+  })
+
+  it('stops when the signal is aborted', async () => {
+    const s = createSegmenter(file, { clock: manualClock(now) })
+    const controller = new AbortController()
+    let n = 0
+    for await (const _ of s.segmentMany(
+      Array.from({ length: 10 }, (_, i) => ({ ...ada, id: `c${i}` })),
+      { signal: controller.signal },
+    )) {
+      if (++n === 3) controller.abort()
+    }
+    expect(n).toBe(3)
+  })
+})
