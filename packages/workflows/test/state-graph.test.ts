@@ -1,3 +1,4 @@
+import type { WorkflowDefinition } from '@parley/core'
 import { describe, expect, it } from 'vitest'
 import {
   businessCalendar,
@@ -10,7 +11,7 @@ import {
 } from '../src/index'
 
 /** Deadline events armed in `state`: its own deadlines and those of its ancestors. */
-function deadlineEventsOf(workflow: ReturnType<typeof dispute>, state: string): Set<string> {
+function deadlineEventsOf(workflow: WorkflowDefinition, state: string): Set<string> {
   const out = new Set<string>()
   for (const [path, byName] of workflow.normalizedDeadlines) {
     if (state === path || state.startsWith(`${path}.`)) for (const d of byName.values()) out.add(d.event)
@@ -18,7 +19,7 @@ function deadlineEventsOf(workflow: ReturnType<typeof dispute>, state: string): 
   return out
 }
 
-const variants = [
+const variants: WorkflowDefinition[] = [
   ...workflowCatalog().map((e) => e.workflow),
   review({ doubleBlind: true }),
   dispute({ calendar: businessCalendar() }),
