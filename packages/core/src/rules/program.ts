@@ -47,6 +47,7 @@ export interface BooleanNode {
   readonly children: readonly ProgramNode[]
 }
 
+/** `not`: the negation of its child. */
 export interface NotNode {
   readonly kind: 'not'
   readonly at: IssuePath
@@ -62,6 +63,7 @@ export interface ReferenceNode {
   readonly ref: string
 }
 
+/** Any node of a program. */
 export type ProgramNode = LeafNode | BooleanNode | NotNode | ReferenceNode
 
 /** One rule in run order. */
@@ -81,6 +83,7 @@ export interface Program {
   readonly named: ReadonlyMap<string, ProgramNode>
 }
 
+/** Options of {@link buildProgram}. */
 export interface ProgramOptions {
   registry: OperatorRegistry
 }

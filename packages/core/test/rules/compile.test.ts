@@ -246,3 +246,19 @@ describe('generated code', () => {
     )
   })
 })
+
+describe('allowUndefinedConditions', () => {
+  it('evaluates a reference to a missing condition as false, as json-rules-engine does', async () => {
+    const set: RuleSet = {
+      rules: [
+        { conditions: { not: { condition: 'missing' } }, event: { type: 'a' } },
+        { conditions: { any: [{ condition: 'missing' }] }, event: { type: 'b' } },
+      ],
+    }
+    const engine = new Engine(structuredClone(set.rules) as never, { allowUndefinedConditions: true })
+    const theirs = await engine.run({})
+    const ours = compile(set, { allowUndefinedConditions: true }).run({})
+    expect(ours).toEqual({ events: theirs.events, failureEvents: theirs.failureEvents })
+    expect(ours.events).toEqual([{ type: 'a' }])
+  })
+})
