@@ -18,7 +18,7 @@ import {
 import type { Condition } from '../packages/core/src/rules/types'
 
 const N = Number(process.argv[2] ?? 100_000)
-const JRE_N = Math.min(N, Number(process.argv[3] ?? 3_000))
+const JRE_N = Math.min(N, Number(process.argv[3] ?? 10_000))
 const NOW = Date.UTC(2026, 5, 15, 12)
 const DAY = 86_400_000
 const TODAY = Math.floor(NOW / DAY) * DAY
@@ -281,6 +281,7 @@ async function main() {
   file.groups.forEach((g) => {
     engine.addRule({ conditions: structuredClone(g.conditions) as never, event: { type: g.id } })
   })
+  for (let i = 0; i < Math.min(JRE_N, 500); i++) await engine.run(customers[i] as never) // warm-up
   const jreStart = performance.now()
   const jreResults: string[][] = []
   for (let i = 0; i < JRE_N; i++) {
