@@ -62,6 +62,7 @@ export function stepsArb(
 
 /** What a random run observed. */
 export interface RunResult {
+  // biome-ignore lint/suspicious/noExplicitAny: properties read payload fields of many event types
   readonly events: { type: string; payload: any }[]
   readonly final: { state: string; done: boolean; context: Record<string, unknown> }
 }
