@@ -13,7 +13,7 @@ void run(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   isTTY: process.stderr.isTTY === true,
-  columns: process.stderr.columns ?? 80,
+  columns: process.stderr.columns || 80,
 }).then((code) => {
   process.exitCode = code
 })
