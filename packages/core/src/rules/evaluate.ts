@@ -16,11 +16,24 @@ export class UndefinedFactError extends Error {
 
 const hasOwn = Object.prototype.hasOwnProperty
 
-/** Reads a fact (own properties only) and applies its path, as json-rules-engine's Almanac#factValue. */
+// Members of Object.prototype ("toString", "valueOf", ...) are facts only when the object owns them.
+const PROTO_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype))
+
+/**
+ * Reads a fact and applies its path, as json-rules-engine's Almanac#factValue. A fact is a property
+ * of the facts object; it is missing when it reads `undefined` and is not an own property. The
+ * generated code follows the same rule.
+ */
 export function readFact(facts: Facts, read: FactRead, allowUndefinedFacts: boolean): unknown {
+  const k = read.fact
   let v: unknown
-  if (hasOwn.call(facts, read.fact)) v = facts[read.fact]
-  else if (!allowUndefinedFacts) throw new UndefinedFactError(read.fact)
+  if (PROTO_KEYS.has(k)) {
+    if (hasOwn.call(facts, k)) v = facts[k]
+    else if (!allowUndefinedFacts) throw new UndefinedFactError(k)
+  } else {
+    v = facts[k]
+    if (v === undefined && !allowUndefinedFacts && !hasOwn.call(facts, k)) throw new UndefinedFactError(k)
+  }
   if (read.resolve !== undefined && v !== null && typeof v === 'object') v = read.resolve(v)
   return v
 }

@@ -262,3 +262,36 @@ describe('allowUndefinedConditions', () => {
     expect(ours.events).toEqual([{ type: 'a' }])
   })
 })
+
+describe('fact objects', () => {
+  it('reads facts the same way with generated code, closures and explain, whatever the object', () => {
+    class Customer {
+      constructor(readonly own: number) {}
+      get computed() {
+        return 7
+      }
+    }
+    const inherited = Object.assign(Object.create({ fromProto: 3 }), { own: 1 })
+    const set: RuleSet = {
+      rules: ['own', 'computed', 'fromProto', 'toString', 'valueOf'].map((fact) => ({
+        conditions: { all: [{ fact, operator: 'notEqual', value: null }] },
+        event: { type: fact },
+      })),
+    }
+    for (const facts of [new Customer(1), inherited, { own: 1, toString: 'mine' }]) {
+      const a = compile(set).run(facts as never)
+      const b = compile(set, { codegen: false }).run(facts as never)
+      expect(a).toEqual(b)
+      const explained = compile(set)
+        .explain(facts as never)
+        .filter((r) => r.result)
+        .map((r) => r.event.type)
+      expect(explained).toEqual(a.events.map((e) => e.type))
+    }
+    expect(
+      compile(set)
+        .run(new Customer(1) as never)
+        .events.map((e) => e.type),
+    ).toEqual(['own', 'computed'])
+  })
+})
