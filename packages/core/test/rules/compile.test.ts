@@ -295,3 +295,15 @@ describe('fact objects', () => {
     ).toEqual(['own', 'computed'])
   })
 })
+
+describe('custom operator results', () => {
+  it('count a non-boolean result as not matching (json-rules-engine may accept a truthy one)', () => {
+    const rules = compile(
+      {
+        rules: [{ conditions: { all: [{ fact: 'x', operator: 'truthy', value: 1 }] }, event: { type: 't' } }],
+      },
+      { operators: { truthy: (() => 'yes') as never } },
+    )
+    expect(rules.run({ x: 1 }).events).toEqual([])
+  })
+})
