@@ -128,7 +128,12 @@ export async function privateNats(
     url: `nats://127.0.0.1:${port}`,
     async start() {
       if (child && child.exitCode === null) return
-      child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' })
+      const c = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' })
+      child = c
+      // Never outlive the test process, even when it dies before dispose().
+      const kill = () => c.kill('SIGKILL')
+      process.once('exit', kill)
+      c.once('exit', () => process.off('exit', kill))
       await waitFor(() => listening(port), 10_000, 'nats-server to listen')
     },
     stop,
