@@ -1,7 +1,5 @@
 import fc from 'fast-check'
-import type { Actor, Parties, Role } from '../model/actor'
-import { SYSTEM_ACTOR } from '../model/actor'
-import type { WorkflowDefinition } from '../workflow/define-workflow'
+import { type Actor, type Parties, type Role, SYSTEM_ACTOR, type WorkflowDefinition } from '../index'
 import { allDeadlineEvents, eventsHandledAt } from './machine-graph'
 import { zodArbitrary } from './zod-arbitrary'
 import { invalidZodArbitrary } from './zod-invalid-arbitrary'
@@ -84,8 +82,15 @@ export function eventArb(
   )
   const invalid: fc.Arbitrary<GeneratedEvent>[] = []
   for (const type of types) {
-    const bad = invalidZodArbitrary(workflow.events[type]!.schema)
-    if (bad) invalid.push(bad.map((payload): GeneratedEvent => ({ type, payload, valid: false })))
+    const schema = workflow.events[type]!.schema
+    const bad = invalidZodArbitrary(schema)
+    // The engine reads a missing (null or undefined) payload as `{}`: only what fails then is invalid.
+    if (bad)
+      invalid.push(
+        bad
+          .filter((p) => !schema.safeParse(p ?? {}).success)
+          .map((payload): GeneratedEvent => ({ type, payload, valid: false })),
+      )
   }
   const unknownTypes = ['notAnEvent', '__proto__', '', ...allDeadlineEvents(workflow)].filter(
     (t) => !Object.hasOwn(workflow.events, t),
@@ -120,7 +125,8 @@ export function payloadArb(
  * - `send`: a given actor sends a given event (valid or not); `stale` sends it with an
  *   `expectedVersion` one behind, which the engine must refuse with `CONFLICT`.
  * - `step`: an event some party may send in the current state, chosen when the step runs
- *   (`pick` indexes the candidates, `seed` generates its payload). Drives cases deep into the graph.
+ *   (`pick` indexes the candidates, `seed` generates its payload; with `moves`, only events that
+ *   change state are candidates). Drives cases deep into the graph.
  * - `advance`: the clock moves forward by `ms`.
  * - `runDeadlines`: `engine.runDueDeadlines()`.
  * - `skipToDeadline`: the clock jumps to the next armed deadline, then deadlines run.
@@ -134,7 +140,7 @@ export type WorkflowCommand =
       readonly valid: boolean
       readonly stale?: boolean
     }
-  | { readonly kind: 'step'; readonly pick: number; readonly seed: number }
+  | { readonly kind: 'step'; readonly pick: number; readonly seed: number; readonly moves: boolean }
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'runDeadlines' }
   | { readonly kind: 'skipToDeadline' }
@@ -145,7 +151,7 @@ export interface CommandSequenceOptions extends EventArbOptions {
   readonly parties: Parties
   /** Longest sequence; @default 30 */
   readonly maxCommands?: number
-  /** Relative weights of the command kinds; @default { step: 8, send: 4, stale: 1, advance: 2, runDeadlines: 1, skipToDeadline: 2 } */
+  /** Relative weights of the command kinds; @default { step: 10, send: 3, stale: 1, advance: 2, runDeadlines: 1, skipToDeadline: 1 } */
   readonly weights?: Partial<
     Record<'step' | 'send' | 'stale' | 'advance' | 'runDeadlines' | 'skipToDeadline', number>
   >
@@ -166,7 +172,15 @@ export function commandSequenceArb(
   workflow: WorkflowDefinition,
   options: CommandSequenceOptions,
 ): fc.Arbitrary<WorkflowCommand[]> {
-  const w = { step: 8, send: 4, stale: 1, advance: 2, runDeadlines: 1, skipToDeadline: 2, ...options.weights }
+  const w = {
+    step: 10,
+    send: 3,
+    stale: 1,
+    advance: 2,
+    runDeadlines: 1,
+    skipToDeadline: 1,
+    ...options.weights,
+  }
   const actors = actorArb(options.parties)
   // Most sends come from a role the event allows, so they exercise states, not only refusals.
   const sendArb = (stale: boolean) =>
@@ -184,7 +198,14 @@ export function commandSequenceArb(
     {
       weight: w.step,
       arbitrary: fc
-        .record({ pick: fc.nat({ max: 99 }), seed: fc.nat() })
+        .record({
+          pick: fc.nat({ max: 99 }),
+          seed: fc.nat(),
+          moves: fc.oneof(
+            { weight: 3, arbitrary: fc.constant(true) },
+            { weight: 1, arbitrary: fc.constant(false) },
+          ),
+        })
         .map((r): WorkflowCommand => ({ kind: 'step', ...r })),
     },
     { weight: w.send, arbitrary: sendArb(false) },
@@ -201,5 +222,8 @@ export function commandSequenceArb(
     { weight: w.runDeadlines, arbitrary: fc.constant<WorkflowCommand>({ kind: 'runDeadlines' }) },
     { weight: w.skipToDeadline, arbitrary: fc.constant<WorkflowCommand>({ kind: 'skipToDeadline' }) },
   ]
-  return fc.array(fc.oneof(...kinds.filter((k) => k.weight > 0)), { maxLength: options.maxCommands ?? 30 })
+  return fc.array(fc.oneof(...kinds.filter((k) => k.weight > 0)), {
+    maxLength: options.maxCommands ?? 30,
+    size: 'max',
+  })
 }

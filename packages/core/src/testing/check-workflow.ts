@@ -1,14 +1,18 @@
 import fc from 'fast-check'
-import type { Actor, Parties } from '../model/actor'
-import type { Store } from '../store/store'
-import type { WorkflowDefinition } from '../workflow/define-workflow'
+import type { Actor, Parties, Store, WorkflowDefinition } from '../index'
 import {
   type CommandSequenceOptions,
   commandSequenceArb,
   TEST_OPERATOR,
   type WorkflowCommand,
 } from './arbitraries'
-import { runScenario, type ScenarioResult, type Violation, type WorkflowInvariant } from './run-scenario'
+import {
+  PARTY_PLACEHOLDERS,
+  runScenario,
+  type ScenarioResult,
+  type Violation,
+  type WorkflowInvariant,
+} from './run-scenario'
 import { formatTranscript } from './transcript'
 import { zodArbitrary } from './zod-arbitrary'
 
@@ -101,21 +105,22 @@ export async function checkWorkflow<TInput, TContext>(
 ): Promise<CheckWorkflowReport> {
   const def = workflow as WorkflowDefinition
   const inputArb: fc.Arbitrary<unknown> = options.input ?? zodArbitrary(def.input)
-  const scenarioArb = inputArb.chain((input) => {
-    const parties = partiesOf(def, input)
-    return commandSequenceArb(def, {
+  // Input and commands are generated independently (they shrink better than a chain): commands
+  // name the parties by placeholder and the scenario substitutes the input's real ids.
+  const scenarioArb = fc.record({
+    input: inputArb,
+    commands: commandSequenceArb(def, {
       ...options.commands,
-      parties,
+      parties: PARTY_PLACEHOLDERS,
       maxCommands: options.maxCommands ?? 30,
-    }).map((commands) => ({ input, parties, commands }))
+    }),
   })
   const statesVisited = new Set<string>()
   const eventsAccepted = new Set<string>()
   let discarded = 0
-  const run = async (s: { input: unknown; parties: Parties; commands: WorkflowCommand[] }) => {
-    const opener = options.opener
-      ? options.opener(s.input as TInput, s.parties)
-      : defaultOpener(def, s.parties)
+  const run = async (s: { input: unknown; commands: WorkflowCommand[] }) => {
+    const parties = partiesOf(def, s.input)
+    const opener = options.opener ? options.opener(s.input as TInput, parties) : defaultOpener(def, parties)
     return runScenario({
       workflow: def,
       input: s.input,

@@ -1,6 +1,4 @@
-import type { AuditEntry, CaseRecord, DeadlineRecord, OutboxRow } from '../model/case'
-import type { Store } from '../store/store'
-import type { WorkflowDefinition } from '../workflow/define-workflow'
+import type { AuditEntry, CaseRecord, DeadlineRecord, OutboxRow, Store, WorkflowDefinition } from '../index'
 import type { SentEvent } from './transcript'
 
 // The engine's own invariants, checked by `checkWorkflow` around every command. Each check

@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from '../workflow/define-workflow'
+import type { WorkflowDefinition } from '../index'
 import {
   allDeadlineEvents,
   allNodes,

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate'
-import type { WorkflowDefinition } from '../workflow/define-workflow'
+import type { WorkflowDefinition } from '../index'
 
 // A structural view of an XState v5 machine's state nodes, shared by the graph checks and the
 // arbitraries. Internal to the testing kit: not exported from the barrel.

@@ -1,14 +1,18 @@
 import fc from 'fast-check'
-import { createEngine, type Engine } from '../engine/engine'
-import { activePaths } from '../engine/state-path'
-import type { CaseView } from '../engine/view'
-import { ParleyError } from '../errors/parley-error'
-import { type Actor, SYSTEM_ACTOR } from '../model/actor'
-import type { AuditEntry } from '../model/case'
-import { memoryStore } from '../store/memory-store'
-import type { Store } from '../store/store'
-import { manualClock } from '../time/clock'
-import type { WorkflowDefinition } from '../workflow/define-workflow'
+import {
+  type Actor,
+  type AuditEntry,
+  activePaths,
+  type CaseView,
+  createEngine,
+  type Engine,
+  manualClock,
+  memoryStore,
+  ParleyError,
+  type Store,
+  SYSTEM_ACTOR,
+  type WorkflowDefinition,
+} from '../index'
 import { payloadArb, TEST_OPERATOR, type WorkflowCommand } from './arbitraries'
 import {
   acceptedFromAllowedSender,
@@ -71,6 +75,12 @@ export interface ScenarioResult {
   /** Event types the case accepted (deadline events included). */
   readonly accepted: ReadonlySet<string>
 }
+
+/**
+ * Party ids `send` commands may use instead of real ones; a scenario replaces them with the case's
+ * parties. `checkWorkflow` generates commands with them so commands need not wait for the input.
+ */
+export const PARTY_PLACEHOLDERS = Object.freeze({ buyer: '<buyer>', seller: '<seller>' })
 
 const REFUSALS = new Set(['VALIDATION', 'FORBIDDEN', 'EVENT_NOT_ALLOWED', 'CONFLICT'])
 
@@ -268,8 +278,11 @@ function opening(options: ScenarioOptions): SentEvent {
 }
 
 function fromSend(command: Extract<WorkflowCommand, { kind: 'send' }>, before: StoreImage): SentEvent {
+  const { role, id } = command.actor
+  const placeholder = (role === 'buyer' || role === 'seller') && PARTY_PLACEHOLDERS[role] === id
+  const real = placeholder ? before.record.parties[role] : undefined
   return {
-    actor: command.actor,
+    actor: real === undefined ? command.actor : { role, id: real },
     type: command.type,
     payload: command.payload,
     ...(command.stale ? { expectedVersion: before.record.version - 1 } : {}),
@@ -286,29 +299,38 @@ function pickStep(
   const { workflow } = options
   const value = (before.record.snapshot as { value?: unknown } | null)?.value
   const handled = new Set<string>()
+  const moving = new Set<string>()
   if (!before.record.done && value !== undefined) {
     for (const path of activePaths(value as never)) {
       const node = nodeAt(workflow.machine, path)
-      if (node) for (const n of lineage(node)) for (const type of Object.keys(n.on)) handled.add(type)
+      for (const n of node ? lineage(node) : []) {
+        for (const [type, ts] of Object.entries(n.on)) {
+          handled.add(type)
+          if (ts.some((t) => (t.target?.length ?? 0) > 0)) moving.add(type)
+        }
+      }
     }
   }
   // On a finished case every event is a candidate: all of them must be refused.
-  const types = Object.keys(workflow.events).filter(
+  const handledTypes = Object.keys(workflow.events).filter(
     (t) => before.record.done || handled.has(t) || handled.has('*'),
   )
-  const actors: Actor[] = [
-    ...(['buyer', 'seller'] as const).flatMap((role) => {
+  // `moves` prefers events that change state, so scenarios go deep instead of chatting in place.
+  const movingTypes = handledTypes.filter((t) => moving.has(t))
+  const types = command.moves && movingTypes.length > 0 ? movingTypes : handledTypes
+  const type = types[command.pick % Math.max(1, types.length)]
+  if (type === undefined) return undefined
+  const actors = [
+    ...(['buyer', 'seller'] as const).flatMap((role): Actor[] => {
       const id = before.record.parties[role]
       return id === undefined ? [] : [{ role, id }]
     }),
     TEST_OPERATOR,
     SYSTEM_ACTOR,
-  ]
-  const candidates = types.flatMap((type) =>
-    actors.filter((a) => workflow.events[type]!.roles.includes(a.role)).map((actor) => ({ actor, type })),
-  )
-  const chosen = candidates[command.pick % Math.max(1, candidates.length)]
-  if (!chosen) return undefined
+  ].filter((a) => workflow.events[type]!.roles.includes(a.role))
+  const actor = actors[Math.floor(command.pick / Math.max(1, types.length)) % Math.max(1, actors.length)]
+  if (!actor) return undefined
+  const chosen = { actor, type }
   let arb = cache.get(chosen.type)
   if (!arb) {
     arb = payloadArb(workflow, chosen.type, options)

@@ -1,4 +1,4 @@
-import type { Actor } from '../model/actor'
+import type { Actor } from '../index'
 import type { WorkflowCommand } from './arbitraries'
 
 /** What happened when one command ran. */
@@ -83,7 +83,7 @@ export function formatCommand(command: WorkflowCommand): string {
     case 'send':
       return `${who(command.actor)} sends ${command.type || '""'} ${formatPayload(command.payload)}${command.stale ? ' with a stale expectedVersion' : ''}${command.valid ? '' : ' (invalid)'}`
     case 'step':
-      return `an allowed event (pick ${command.pick}, seed ${command.seed})`
+      return `an allowed event (pick ${command.pick}, seed ${command.seed}${command.moves ? ', moves' : ''})`
     case 'advance':
       return `clock +${formatDuration(command.ms)}`
     case 'runDeadlines':

@@ -162,6 +162,8 @@ const FORMATS: Record<string, () => fc.Arbitrary<string>> = {
       .map((d) => d.toISOString().slice(0, 10)),
 }
 
+const WORD_CHAR = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'.split(''))
+
 function stringArb(def: Def, o: ZodArbitraryOptions): fc.Arbitrary<string> {
   const checks = def.check === 'string_format' ? [def as CheckDef, ...checksOf(def)] : checksOf(def)
   const { min, max } = lengths(checks, 0, o.maxStringLength ?? 24)
@@ -171,9 +173,10 @@ function stringArb(def: Def, o: ZodArbitraryOptions): fc.Arbitrary<string> {
     if (named) return named()
     if (format.pattern instanceof RegExp) return fc.stringMatching(format.pattern)
   }
-  // Mostly readable words, sometimes any unicode: payloads end up in transcripts.
+  // Mostly readable words (they end up in transcripts), sometimes any ASCII or unicode.
   return fc.oneof(
-    { weight: 3, arbitrary: fc.string({ minLength: min, maxLength: max, unit: 'grapheme-ascii' }) },
+    { weight: 3, arbitrary: fc.string({ minLength: min, maxLength: max, unit: WORD_CHAR }) },
+    { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: max, unit: 'grapheme-ascii' }) },
     { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: max, unit: 'grapheme' }) },
   )
 }
@@ -222,7 +225,14 @@ function numberArb(def: Def, o: ZodArbitraryOptions): fc.Arbitrary<number> {
   const imin = b.minExcluded && Number.isInteger(lo) ? lo + 1 : Math.ceil(lo)
   const imax = b.maxExcluded && Number.isInteger(hi) ? hi - 1 : Math.floor(hi)
   const ints = imin <= imax ? fc.integer({ min: imin, max: imax }) : null
-  if (b.int) return ints ?? fc.constant(Math.ceil(lo))
+  // Small values collide more (a refund above a small order total): favour them.
+  const smin = Math.max(imin, -100)
+  const smax = Math.min(imax, 100)
+  const small = smin <= smax ? fc.integer({ min: smin, max: smax }) : null
+  if (b.int) {
+    if (!ints) return fc.constant(Math.ceil(lo))
+    return small ? fc.oneof({ weight: 1, arbitrary: small }, { weight: 1, arbitrary: ints }) : ints
+  }
   // Mostly whole numbers and cents (readable in transcripts), sometimes any double in range.
   const doubles = fc.double({
     min: lo,
@@ -237,7 +247,8 @@ function numberArb(def: Def, o: ZodArbitraryOptions): fc.Arbitrary<number> {
   const inRange = (n: number) => (b.minExcluded ? n > lo : n >= lo) && (b.maxExcluded ? n < hi : n <= hi)
   const cents = cmin <= cmax ? fc.integer({ min: cmin, max: cmax }).map((n) => n / 100) : null
   const choices: fc.WeightedArbitrary<number>[] = [{ weight: 1, arbitrary: doubles }]
-  if (ints) choices.push({ weight: 3, arbitrary: ints })
+  if (small) choices.push({ weight: 3, arbitrary: small })
+  if (ints) choices.push({ weight: 2, arbitrary: ints })
   if (cents && cmax - cmin >= 2) choices.push({ weight: 2, arbitrary: cents.filter(inRange) })
   return fc.oneof(...choices)
 }
