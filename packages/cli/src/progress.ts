@@ -105,7 +105,7 @@ export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–'
   if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)}M`
   if (perSecond >= 1e4) return `${(perSecond / 1e3).toFixed(1)}k`
-  return perSecond.toFixed(0)
+  return Math.round(perSecond).toLocaleString('en-US')
 }
 
 /** Seconds → `0:07`, `12:34`, `1:02:03`. */

@@ -21,7 +21,7 @@ describe('parley diagram', () => {
   ] as const)('prints the diagram of %s as the workflows package generates it', async (name, factory) => {
     const r = await runCli(['diagram', name])
     expect(r.code).toBe(0)
-    expect(r.stdout).toBe(`${toMermaid(factory())}\n`)
+    expect(r.stdout).toBe(`${toMermaid(factory()).trimEnd()}\n`)
   })
 
   it('exits 2 naming the built-in workflows when the name is unknown or missing', async () => {

@@ -44,21 +44,27 @@ export interface CliResult {
 /** Runs `parley` in-process with memory streams and a manual clock at {@link SAMPLE_NOW}. */
 export async function runCli(
   argv: string[],
-  io: Partial<RunIo> & { stdinText?: string; clock?: ManualClock } = {},
+  io: Partial<RunIo> & {
+    stdinText?: string
+    clock?: ManualClock
+    /** stdout and stderr into one stream, in the order a terminal shows them. */
+    interleaved?: boolean
+  } = {},
 ): Promise<CliResult> {
   const stdout = io.stdout ?? new MemoryWritable()
-  const stderr = io.stderr ?? new MemoryWritable()
+  const stderr = io.stderr ?? (io.interleaved ? stdout : new MemoryWritable())
   const stdin = io.stdinText === undefined ? io.stdin : Readable.from([io.stdinText])
+  const { stdinText: _text, interleaved: _interleaved, ...rest } = io
   const code = await run(argv, {
     clock: manualClock(SAMPLE_NOW),
     cwd: repoRoot,
-    ...io,
+    ...rest,
     stdout,
     stderr,
     ...(stdin ? { stdin } : {}),
   })
   const text = (w: Writable) => (w instanceof MemoryWritable ? w.text : '')
-  return { code, stdout: text(stdout), stderr: text(stderr) }
+  return { code, stdout: text(stdout), stderr: stderr === stdout ? '' : text(stderr) }
 }
 
 /** A clock that moves `stepMs` forward each time it is read, so rates and ETAs are finite. */

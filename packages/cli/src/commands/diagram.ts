@@ -13,6 +13,6 @@ export async function diagram(ctx: Context, cmd: ParsedCommand): Promise<number>
   if (cmd.positionals.length > 1) return usageError(ctx, 'diagram', 'one workflow at a time')
   const entry = catalog.find((e) => e.name === name)
   if (!entry) return usageError(ctx, 'diagram', `no built-in workflow "${name}"; one of ${names}`)
-  println(ctx.stdout, toMermaid(entry.workflow))
+  println(ctx.stdout, toMermaid(entry.workflow).trimEnd())
   return EXIT_OK
 }
