@@ -1,6 +1,6 @@
 import { type DeadlineArgs, defineWorkflow, type WorkflowDefinition } from '@parley/core'
 import { messageEvent } from '../shared/messages'
-import { dueAfter } from '../shared/timing'
+import { checkDurations, dueAfter } from '../shared/timing'
 import { type DisputeContext, disputeMachine } from './machine'
 import { type DisputePolicy, resolveDisputePolicy } from './policy'
 import { type DisputeInput, disputeEmits, disputeInput, disputeEventSchemas as s } from './schemas'
@@ -19,6 +19,7 @@ export const DISPUTE = 'dispute'
  */
 export function dispute(policy: DisputePolicy = {}): WorkflowDefinition<DisputeInput, DisputeContext> {
   const p = resolveDisputePolicy(policy)
+  checkDurations(DISPUTE, { ...p, calendar: undefined })
   const cal = p.calendar
   return defineWorkflow<DisputeInput, DisputeContext>({
     name: DISPUTE,

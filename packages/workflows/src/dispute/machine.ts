@@ -219,8 +219,8 @@ export function disputeMachine(policy: ResolvedDisputePolicy) {
         evidence: [
           ...context.evidence,
           {
-            by: { role: context.evidenceRequest?.from ?? 'buyer', id: '' },
-            note: 'no evidence before the deadline',
+            by: event.actor,
+            note: `the ${context.evidenceRequest?.from ?? 'requested party'} sent no evidence before the deadline`,
             attachments: [],
             at: event.at,
             missed: true,

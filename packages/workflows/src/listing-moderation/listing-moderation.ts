@@ -1,5 +1,5 @@
-import { type DeadlineArgs, defineWorkflow, type WorkflowDefinition } from '@parley/core'
-import { dueAfter } from '../shared/timing'
+import { type DeadlineArgs, defineWorkflow, ParleyError, type WorkflowDefinition } from '@parley/core'
+import { checkDurations, dueAfter } from '../shared/timing'
 import { type ListingModerationContext, listingModerationMachine } from './machine'
 import type { ListingModerationPolicy } from './policy'
 import { type ListingInput, listingEmits, listingInput, listingEventSchemas as s } from './schemas'
@@ -18,6 +18,19 @@ export function listingModeration(
   policy: ListingModerationPolicy = {},
 ): WorkflowDefinition<ListingInput, ListingModerationContext> {
   const changesWindow = policy.changesWindow ?? 'P14D'
+  checkDurations(LISTING_MODERATION, { changesWindow })
+  const threshold = policy.reportThreshold
+  if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 1)) {
+    throw new ParleyError(
+      'VALIDATION',
+      `Invalid listingModeration policy: reportThreshold is ${threshold}; use a positive integer.`,
+      {
+        issues: [
+          { code: 'too_small', path: ['policy', 'reportThreshold'], message: 'expected a positive integer' },
+        ],
+      },
+    )
+  }
   return defineWorkflow<ListingInput, ListingModerationContext>({
     name: LISTING_MODERATION,
     version: 1,

@@ -1,5 +1,5 @@
 import { type DeadlineArgs, defineWorkflow, type WorkflowDefinition } from '@parley/core'
-import { dueAfter } from '../shared/timing'
+import { checkDurations, dueAfter } from '../shared/timing'
 import { type ReviewContext, reviewMachine } from './machine'
 import type { ReviewPolicy } from './policy'
 import { type ReviewInput, reviewEmits, reviewInput, reviewEventSchemas as s } from './schemas'
@@ -19,6 +19,7 @@ export const REVIEW = 'review'
  */
 export function review(policy: ReviewPolicy = {}): WorkflowDefinition<ReviewInput, ReviewContext> {
   const expiresAfter = policy.requestExpiresAfter ?? 'P30D'
+  checkDurations(REVIEW, { requestExpiresAfter: expiresAfter, evidenceWindow: policy.evidenceWindow })
   return defineWorkflow<ReviewInput, ReviewContext>({
     name: REVIEW,
     version: 1,

@@ -1,4 +1,4 @@
-import { type Duration, parseDuration } from '@parley/core'
+import { type Duration, ParleyError, parseDuration } from '@parley/core'
 import type { BusinessCalendar } from '../calendar/business-calendar'
 
 /**
@@ -7,4 +7,29 @@ import type { BusinessCalendar } from '../calendar/business-calendar'
  */
 export function dueAfter(from: number, duration: Duration, calendar?: BusinessCalendar): number {
   return calendar ? calendar.add(from, duration) : from + parseDuration(duration)
+}
+
+/**
+ * Checks a policy's durations when the workflow is built, so a typo fails at start-up with the
+ * option's name rather than when the first case opens.
+ * @throws ParleyError `VALIDATION` with the path `['policy', option]`.
+ */
+export function checkDurations(workflow: string, durations: Record<string, Duration | undefined>): void {
+  for (const [option, value] of Object.entries(durations)) {
+    if (value === undefined) continue
+    try {
+      parseDuration(value)
+    } catch (cause) {
+      throw new ParleyError(
+        'VALIDATION',
+        `Invalid ${workflow} policy: ${option} is ${JSON.stringify(value)}; use an ISO-8601 duration such as 'P3D' or 'PT48H'.`,
+        {
+          cause,
+          issues: [
+            { code: 'invalid_duration', path: ['policy', option], message: 'expected an ISO-8601 duration' },
+          ],
+        },
+      )
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { type DeadlineArgs, defineWorkflow, type WorkflowDefinition } from '@parley/core'
 import { messageEvent } from '../shared/messages'
-import { dueAfter } from '../shared/timing'
+import { checkDurations, dueAfter } from '../shared/timing'
 import { type TicketContext, ticketMachine } from './machine'
 import { resolveTicketPolicy, type TicketPolicy } from './policy'
 import { ticketEventSchemas as s, type TicketInput, ticketEmits, ticketInput } from './schemas'
@@ -20,6 +20,12 @@ export const TICKET = 'ticket'
  */
 export function ticket(policy: TicketPolicy = {}): WorkflowDefinition<TicketInput, TicketContext> {
   const p = resolveTicketPolicy(policy)
+  checkDurations(TICKET, { autoResolveAfter: p.autoResolveAfter, reopenWindow: p.reopenWindow })
+  for (const [priority, targets] of Object.entries(p.sla))
+    checkDurations(TICKET, {
+      [`sla.${priority}.firstResponse`]: targets.firstResponse,
+      [`sla.${priority}.nextResponse`]: targets.nextResponse,
+    })
   const slaDue = ({ context }: Args) => {
     const targets = p.sla[context.priority]
     const target = context.firstResponseAt === null ? targets.firstResponse : targets.nextResponse
