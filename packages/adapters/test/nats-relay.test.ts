@@ -230,6 +230,18 @@ describe('natsRelay', () => {
     await expect(relay.runOnce()).rejects.toThrow(/does not exist.*ensureStream/)
   })
 
+  it('refuses a closed connection it was given, and a relay with no connection at all', async () => {
+    const { connect } = await import('@nats-io/transport-node')
+    const closed = await connect({ servers: NATS_URL })
+    await closed.close()
+    const store = memoryStore()
+    await fillOutbox(store, 1, 1)
+    const relay = natsRelay({ store, connection: closed })
+    await expect(relay.runOnce()).rejects.toThrow(/closed: pass an open one/)
+    expect(await store.claimOutbox(Date.now(), 10, 1_000)).toHaveLength(1)
+    expect(() => natsRelay({ store, servers: [] })).toThrow(/needs a `connection` or `servers`/)
+  })
+
   it('refuses a lease that outlives the duplicate window', () => {
     expect(() => natsRelay({ store: memoryStore(), connection: nc, leaseMs: 200_000 })).toThrow(
       /duplicateWindowMs/,

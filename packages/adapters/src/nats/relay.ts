@@ -114,6 +114,11 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
       `leaseMs (${leaseMs}) must be shorter than duplicateWindowMs (${duplicateWindowMs}), or re-published rows would reach consumers twice.`,
     )
 
+  if (options.connection === undefined && (options.servers === undefined || options.servers.length === 0))
+    throw new ParleyError(
+      'VALIDATION',
+      'natsRelay needs a `connection` or `servers` (e.g. "nats://127.0.0.1:4222").',
+    )
   const owned = options.connection === undefined
   let connection: NatsConnection | null = options.connection ?? null
   let client: Promise<JetStreamClient> | null = null
@@ -135,6 +140,16 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
   }
 
   function jetStream(): Promise<JetStreamClient> {
+    if (connection?.isClosed()) {
+      // A connection we dialled and that gave up is dialled again; one the caller owns is theirs to replace.
+      if (!owned)
+        throw new ParleyError(
+          'STORE_FAILED',
+          'The NATS connection given to natsRelay is closed: pass an open one.',
+        )
+      connection = null
+      client = null
+    }
     // Memoised once it succeeds; a failure (broker down) is retried on the next round.
     client ??= connect().catch((error) => {
       client = null
