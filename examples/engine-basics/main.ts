@@ -1,5 +1,5 @@
 /**
- * `pnpm demo`: a small scenario played through the Parley engine on the embedded default
+ * `npx tsx examples/engine-basics/main.ts`: a small scenario played through the Parley engine on the embedded default
  * (the in-memory store), printing what each party sees.
  */
 import { type Actor, createEngine, manualClock, memoryStore } from '@parley/core'
