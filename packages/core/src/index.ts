@@ -41,6 +41,8 @@ export {
   resolveAudience,
   SELLER_CHANNEL,
 } from './model/message'
+// The rules DSL (validation, compiler, customer groups, moderation, routing).
+export * from './rules/index'
 export type { MemoryStoreOptions } from './store/memory-store'
 export { memoryStore } from './store/memory-store'
 export { decodeCursor, encodeCursor, MAX_PAGE, pageSize, partyMatches, stateMatches } from './store/query'
@@ -61,6 +63,3 @@ export type {
   WorkflowInput,
 } from './workflow/define-workflow'
 export { collectStatePaths, defineWorkflow } from './workflow/define-workflow'
-
-// The rules DSL (validation, compiler, customer groups, moderation, routing).
-export * from './rules/index'
