@@ -94,7 +94,7 @@ describe('ticket', () => {
     expect(resolved.context.resolution).toMatchObject({ reason: 'buyerInactive' })
     await expect(engine.send(t.id, { type: 'reopen', payload: {} }, { actor: seller })).rejects.toMatchObject(
       {
-        code: 'EVENT_NOT_ALLOWED',
+        code: 'FORBIDDEN',
       },
     )
     const reopened = await engine.send(

@@ -1,4 +1,10 @@
-import { type DeadlineArgs, defineWorkflow, type WorkflowDefinition } from '@parley/core'
+import {
+  type Actor,
+  type CaseRecord,
+  type DeadlineArgs,
+  defineWorkflow,
+  type WorkflowDefinition,
+} from '@parley/core'
 import { messageEvent } from '../shared/messages'
 import { checkDurations, dueAfter } from '../shared/timing'
 import { type TicketContext, ticketMachine } from './machine'
@@ -6,6 +12,17 @@ import { resolveTicketPolicy, type TicketPolicy } from './policy'
 import { ticketEventSchemas as s, type TicketInput, ticketEmits, ticketInput } from './schemas'
 
 type Args = DeadlineArgs<TicketContext>
+
+/** Refuses a buyer or seller who did not open the ticket (the machine's guard says the same). */
+function requesterOnly(action: string) {
+  return (_payload: unknown, actor: Actor, record: CaseRecord): string | null => {
+    if (actor.role === 'operator' || actor.role === 'system') return null
+    const requester = (record.snapshot as { context?: Partial<TicketContext> } | null)?.context?.requester
+    return requester && requester.role === actor.role && requester.id === actor.id
+      ? null
+      : `Only the requester or an operator may ${action} this ticket.`
+  }
+}
 
 /** Stable name of the ticket workflow. */
 export const TICKET = 'ticket'
@@ -56,11 +73,13 @@ export function ticket(policy: TicketPolicy = {}): WorkflowDefinition<TicketInpu
       resolve: {
         schema: s.resolve,
         roles: ['buyer', 'seller', 'operator'],
+        authorize: requesterOnly('resolve'),
         description: 'The requester or an operator marks it solved → resolved.',
       },
       reopen: {
         schema: s.reopen,
         roles: ['buyer', 'seller', 'operator'],
+        authorize: requesterOnly('reopen'),
         description: 'The requester (or an operator) reopens inside the reopen window.',
       },
       close: { schema: s.close, roles: ['operator'], description: 'Closes a resolved ticket now → closed.' },
