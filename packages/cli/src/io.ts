@@ -54,8 +54,13 @@ export function resolvePath(ctx: Context, file: string): string {
   return isAbsolute(file) ? file : resolve(ctx.cwd, file)
 }
 
-/** Writes a chunk and waits for `drain` when the stream's buffer is full (backpressure). */
+/**
+ * Writes a chunk and waits for `drain` when the stream's buffer is full (backpressure).
+ * @throws the stream's error when it failed or was closed (a full disk, a reader that went away).
+ */
 export async function write(stream: Writable, chunk: string): Promise<void> {
+  if (stream.errored) throw stream.errored
+  if (stream.destroyed) throw new Error('the output was closed before the end')
   if (!stream.write(chunk)) await once(stream, 'drain')
 }
 

@@ -29,13 +29,7 @@ export async function* readCustomers(
   input: Readable,
   options: ReadCustomersOptions,
 ): AsyncGenerator<CustomerProfile> {
-  // readline does not forward the input's errors to its iterator: surface them here
-  let failure: unknown
-  const onError = (e: unknown) => {
-    failure = e
-    lines.close()
-  }
-  input.once('error', onError)
+  // readline re-emits the input's errors, and its iterator rejects with them (Node ≥ 16)
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
   let line = 0
   let bytes = 0
@@ -50,10 +44,8 @@ export async function* readCustomers(
       else yield customer
     }
   } finally {
-    input.off('error', onError)
     lines.close()
   }
-  if (failure !== undefined) throw failure
 }
 
 /** A customer, or why the line is not one. */

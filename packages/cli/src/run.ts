@@ -42,7 +42,8 @@ function route(argv: readonly string[]): { topic: UsageTopic | undefined; rest: 
     if (second === 'validate' || second === 'schema') return { topic: `rules ${second}`, rest: argv.slice(2) }
     return { topic: 'rules', rest: argv.slice(1) }
   }
-  if (first !== undefined && first in commands) return { topic: first as UsageTopic, rest: argv.slice(1) }
+  if (first !== undefined && Object.hasOwn(commands, first))
+    return { topic: first as UsageTopic, rest: argv.slice(1) }
   return { topic: undefined, rest: argv }
 }
 

@@ -68,3 +68,14 @@ describe('parley', () => {
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') })
   })
 })
+
+describe('parley command names', () => {
+  it.each(['toString', 'constructor', '__proto__'])(
+    'treats %s as an unknown command, not an object key',
+    async (name) => {
+      const r = await runCli([name])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`unknown command "${name}"`)
+    },
+  )
+})

@@ -277,3 +277,44 @@ describe('parley segment', () => {
     expect(r.stderr).toContain('Usage: parley segment')
   })
 })
+
+describe('parley segment, failures on the way', () => {
+  it('refuses to write its output over the customers file', async () => {
+    const r = await runCli([
+      'segment',
+      '--groups',
+      sample('groups.json'),
+      '--customers',
+      sample('customers.ndjson'),
+      '--out',
+      sample('customers.ndjson'),
+    ])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--out is the customers file')
+  })
+
+  it('exits 1 when the customers cannot be read part way (a directory)', async () => {
+    const r = await runCli(['segment', '--groups', sample('groups.json'), '--customers', dir])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/parley segment: .*EISDIR/)
+  })
+
+  it('exits 1 when the output fails part way instead of crashing', async () => {
+    const stdout = new MemoryWritable()
+    let writes = 0
+    stdout._write = (_chunk, _encoding, callback) => {
+      callback(++writes > 1 ? new Error('ENOSPC: no space left on device') : null)
+    }
+    const customers = join(dir, 'fail-out.ndjson')
+    await writeFile(
+      customers,
+      `${Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: `c${i}` })).join('\n')}\n`,
+    )
+    const r = await runCli(
+      ['segment', '--groups', sample('groups.json'), '--customers', customers, '--quiet'],
+      { stdout },
+    )
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('parley segment: ENOSPC: no space left on device')
+  })
+})

@@ -40,6 +40,12 @@ export async function segment(ctx: Context, cmd: ParsedCommand): Promise<number>
   if (cmd.positionals.length > 0)
     return usageError(ctx, 'segment', `unexpected argument "${cmd.positionals[0]}"`)
   const outPath = cmd.string('out')
+  if (
+    outPath !== undefined &&
+    customersPath !== '-' &&
+    resolvePath(ctx, outPath) === resolvePath(ctx, customersPath)
+  )
+    return usageError(ctx, 'segment', '--out is the customers file; writing it would erase the input')
 
   const segmenter = await loadSegmenter(ctx, groupsPath)
   if (!segmenter) return EXIT_FAILURE
@@ -111,6 +117,9 @@ async function openInput(ctx: Context, file: string): Promise<Input | string> {
 async function openOutput(path: string): Promise<Writable> {
   const stream = createWriteStream(path)
   await once(stream, 'open')
+  // a later failure (a full disk) is kept in `stream.errored` and raised by the next write or by
+  // the wait for 'finish'; without a listener it would crash the process instead
+  stream.on('error', () => {})
   return stream
 }
 
