@@ -32,6 +32,11 @@ export interface PgPool extends PgQueryable {
   end(): Promise<void>
 }
 
+/** A pool the store made itself: it also listens for the errors of idle clients. */
+interface OwnedPool extends PgPool {
+  on(event: 'error', listener: (error: Error) => void): unknown
+}
+
 /** Loads pg on demand (an optional peer dependency) and makes a pool. */
 export async function createPool(config: Record<string, unknown>): Promise<PgPool> {
   let mod: { default?: { Pool: new (c: Record<string, unknown>) => PgPool }; Pool?: unknown }
@@ -42,6 +47,10 @@ export async function createPool(config: Record<string, unknown>): Promise<PgPoo
       cause: error,
     })
   }
-  const Pool = (mod.default?.Pool ?? mod.Pool) as new (c: Record<string, unknown>) => PgPool
-  return new Pool(config)
+  const Pool = (mod.default?.Pool ?? mod.Pool) as new (c: Record<string, unknown>) => OwnedPool
+  const pool = new Pool(config)
+  // An idle client whose server connection dies emits 'error' on the pool; unheard, it would crash
+  // the process. The pool drops that client and the next query opens a new one.
+  pool.on('error', () => undefined)
+  return pool
 }
