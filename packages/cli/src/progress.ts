@@ -26,7 +26,7 @@ export interface Progress {
 export interface ProgressOptions {
   /** Size of the input in bytes, when known: enables the percentage and the ETA. */
   totalBytes?: number
-  /** What is counted, plural: `customers`. */
+  /** What is counted, singular: `customer` (an `s` is added for other counts than one). */
   unit: string
   /** Prints nothing. @default false */
   quiet?: boolean
@@ -47,7 +47,7 @@ export function createProgress(ctx: Context, options: ProgressOptions): Progress
   const describe = (s: ProgressState, now: number): string => {
     const elapsed = Math.max(now - started, 1) / 1000
     const parts = [
-      `${s.processed.toLocaleString('en-US')} ${options.unit}`,
+      `${s.processed.toLocaleString('en-US')} ${options.unit}${s.processed === 1 ? '' : 's'}`,
       `${formatRate(s.processed / elapsed)}/s`,
     ]
     if (total !== undefined) {

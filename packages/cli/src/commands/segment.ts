@@ -132,7 +132,7 @@ async function segmentStream(
   options: { source: string; quiet: boolean },
 ): Promise<SegmentSummary> {
   const progress = createProgress(ctx, {
-    unit: 'customers',
+    unit: 'customer',
     quiet: options.quiet,
     ...(input.size === undefined ? {} : { totalBytes: input.size }),
   })
