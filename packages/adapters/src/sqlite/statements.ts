@@ -26,10 +26,12 @@ export type Prepare = (sql: string) => SqliteStatement
 
 const COLS = CASE_COLUMNS.join(', ')
 
+/** The case `id`, or null. @throws ParleyError `CASE_CORRUPT` */
 export function readCase(stmt: Prepare, id: string): CaseRecord | null {
   const row = stmt(`SELECT ${COLS} FROM {p}cases WHERE id = ?`).get(id) as CaseRow | undefined
   return row ? decodeCase(row) : null
 }
+/** The idempotency record of `key`, or null. */
 export function readIdempotency(stmt: Prepare, key: string): IdempotencyRecord | null {
   const row = stmt('SELECT case_id, record FROM {p}idempotency WHERE key = ?').get(key) as
     | { case_id: string; record: string }
