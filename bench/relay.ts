@@ -182,7 +182,7 @@ async function worker(job: WorkerJob): Promise<void> {
     stream: job.stream,
     subjectPrefix: job.prefix,
     batchSize: BATCH,
-    pollIntervalMs: 5,
+    pollIntervalMs: job.mode === 'app' ? 50 : 5,
     concurrency: CONCURRENCY,
     ensureStream: false,
   })

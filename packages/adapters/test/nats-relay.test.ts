@@ -218,6 +218,17 @@ describe('natsRelay', () => {
     expect(await store.claimOutbox(Date.now(), 10, 1000)).toHaveLength(1)
   })
 
+  it('adds its subjects to an existing stream that lacks them, keeping the others', async () => {
+    const { stream, prefix } = names('extend')
+    const jsm = await jetstreamManager(nc)
+    await jsm.streams.add({ name: stream, subjects: [`${prefix}-other.>`] })
+    const store = memoryStore()
+    await fillOutbox(store, 1, 1)
+    const relay = natsRelay({ store, connection: nc, stream, subjectPrefix: prefix })
+    expect(await relay.runOnce()).toMatchObject({ published: 1 })
+    expect((await jsm.streams.info(stream)).config.subjects).toEqual([`${prefix}-other.>`, `${prefix}.>`])
+  })
+
   it('refuses a missing stream when ensureStream is false, naming the fix', async () => {
     const { stream, prefix } = names('missing')
     const relay = natsRelay({
