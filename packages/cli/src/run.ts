@@ -4,8 +4,9 @@ import { diagram } from './commands/diagram'
 import { explain } from './commands/explain'
 import { rulesSchema, rulesValidate } from './commands/rules'
 import { segment } from './commands/segment'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes'
 import { type Context, messageOf, println, type RunIo, toContext } from './io'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type UsageTopic, usages } from './usage'
+import { type UsageTopic, usages } from './usage'
 
 interface Command {
   readonly options: OptionSpec
@@ -50,7 +51,7 @@ function route(argv: readonly string[]): { topic: UsageTopic | undefined; rest: 
 /**
  * Runs `parley` with the given arguments (without `node` and the script) against the given
  * streams, and resolves to the exit code: 0 success, 1 faults found or input unreadable, 2
- * command line not understood. Never rejects and never touches `process`.
+ * command line not understood. Never rejects, never exits and never sets `process.exitCode`.
  * @example
  * const code = await run(['rules', 'validate', 'groups.json'], { stdout: process.stdout, stderr: process.stderr })
  */

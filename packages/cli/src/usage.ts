@@ -1,12 +1,5 @@
 /** The help texts of `parley` and of each command. */
 
-/** Exit code of a successful run. */
-export const EXIT_OK = 0
-/** Exit code of a run that found faults or could not read its input. */
-export const EXIT_FAILURE = 1
-/** Exit code of a command line that is not understood (unknown command or option, missing argument). */
-export const EXIT_USAGE = 2
-
 /** The commands `parley --help` lists, with their help texts. */
 export const usages = {
   main: `Usage: parley <command> [options]

@@ -1,7 +1,8 @@
 /** Command-line parsing on `node:util` `parseArgs`, and the usage error every command reports. */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
+import { EXIT_USAGE } from '../exit-codes'
 import { type Context, messageOf, println } from '../io'
-import { EXIT_USAGE, type UsageTopic, usages } from '../usage'
+import { type UsageTopic, usages } from '../usage'
 
 /** The options a command declares, in `parseArgs`'s form. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>

@@ -1,7 +1,7 @@
 /** `parley diagram <workflow>`: the Mermaid state diagram of a built-in workflow. */
 import { toMermaid, workflowCatalog } from '@parley/workflows'
+import { EXIT_OK } from '../exit-codes'
 import { type Context, println } from '../io'
-import { EXIT_OK } from '../usage'
 import { type ParsedCommand, usageError } from './args'
 
 /** Runs `parley diagram`. The workflows are those of the workflows package's catalog, default policies. */

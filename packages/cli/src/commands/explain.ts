@@ -1,9 +1,9 @@
 /** `parley explain`: why a customer is or is not in a group, condition by condition. */
 import type { CustomerProfile, GroupExplanation } from '@parley/core'
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes'
 import { formatConditionTree, showValue } from '../format/condition-tree'
 import { type Context, println } from '../io'
 import { readJsonFile } from '../json-file'
-import { EXIT_FAILURE, EXIT_OK } from '../usage'
 import { type ParsedCommand, usageError } from './args'
 import { loadSegmenter } from './load-groups'
 

@@ -1,8 +1,8 @@
 /** `parley rules validate <file>` and `parley rules schema`. */
 import { formatIssues, ParleyError, rulesJsonSchema } from '@parley/core'
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes'
 import { type Context, messageOf, println } from '../io'
 import { readJsonFile } from '../json-file'
-import { EXIT_FAILURE, EXIT_OK } from '../usage'
 import { type ParsedCommand, usageError } from './args'
 import {
   coreKind,
