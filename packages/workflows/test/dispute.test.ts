@@ -92,6 +92,21 @@ describe('dispute', () => {
     ).rejects.toBeInstanceOf(ParleyError)
   })
 
+  it('refuses an evidence request whose deadline is not a duration', async () => {
+    // Regression: found by core's checkWorkflow; a bad `within` used to crash the step.
+    const { engine } = testEngine([dispute()])
+    const c = await engine.open('dispute', order, { actor: buyer })
+    await engine.send(c.id, { type: 'reject', payload: { explanation: 'No' } }, { actor: seller })
+    await engine.send(c.id, { type: 'escalate', payload: {} }, { actor: buyer })
+    await expect(
+      engine.send(
+        c.id,
+        { type: 'requestEvidence', payload: { from: 'seller', note: 'Tracking', within: 'soon' } },
+        { actor: operator },
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION' })
+  })
+
   it('lets the buyer withdraw before a decision', async () => {
     const { engine, types } = testEngine([dispute()])
     const c = await engine.open('dispute', order, { actor: buyer })

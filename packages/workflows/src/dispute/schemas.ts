@@ -1,6 +1,7 @@
 import { messagePayloadSchema } from '@parley/core'
 import { z } from 'zod'
 import { messagePostedSchema } from '../shared/messages'
+import { durationSchema } from '../shared/timing'
 
 /** Why a buyer opens a dispute. */
 export const DISPUTE_REASONS = ['notReceived', 'notAsDescribed', 'damaged', 'other'] as const
@@ -12,8 +13,7 @@ export const DISPUTE_DECISIONS = ['refundBuyer', 'favorSeller', 'split'] as cons
 /** An amount in minor units of the case currency (cents): integers avoid rounding drift. */
 const money = z.number().int().nonnegative().max(1_000_000_000_00)
 const note = z.string().min(1).max(5000)
-/** ISO-8601 or short duration (`P3D`, `PT48H`, `3d`). */
-const duration = z.union([z.string().min(2).max(40), z.number().int().nonnegative()])
+const duration = durationSchema
 
 /** zod schema of the input that opens a dispute. */
 export const disputeInput = z

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { durationSchema } from '../shared/timing'
 
 /** Why a seller contests a review (Trustpilot's reasons). */
 export const CONTEST_REASONS = [
@@ -14,7 +15,7 @@ export type ContestReason = (typeof CONTEST_REASONS)[number]
 const id = z.string().min(1).max(200)
 const note = z.string().min(1).max(5000)
 const rating = z.number().int().min(1).max(5)
-const duration = z.union([z.string().min(2).max(40), z.number().int().nonnegative()])
+const duration = durationSchema
 
 /** zod schema of the input that opens a review request (after delivery). */
 export const reviewInput = z.object({

@@ -1,4 +1,5 @@
 import { type Duration, ParleyError, parseDuration } from '@parley/core'
+import { z } from 'zod'
 import type { BusinessCalendar } from '../calendar/business-calendar'
 
 /**
@@ -33,3 +34,25 @@ export function checkDurations(workflow: string, durations: Record<string, Durat
     }
   }
 }
+
+/** True when `value` is a duration `parseDuration` accepts. */
+function isDuration(value: Duration): boolean {
+  try {
+    parseDuration(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** zod schema of a duration in an event payload: ISO-8601 (`P3D`, `PT48H`), short form (`3d`) or ms. */
+export const durationSchema = z
+  .union([
+    z.string().min(2).max(40),
+    z
+      .number()
+      .int()
+      .nonnegative()
+      .max(10 * 365 * 86_400_000),
+  ])
+  .refine(isDuration, { message: "expected an ISO-8601 duration such as 'P3D' or 'PT48H'" })
