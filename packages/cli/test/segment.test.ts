@@ -213,6 +213,15 @@ describe('parley segment', () => {
     )
   })
 
+  it('reads files with CRLF line ends and ends its progress at 100%', async () => {
+    const customers = join(dir, 'crlf.ndjson')
+    await writeFile(customers, '{"id":"a","tags":["newsletter-fr"]}\r\n{"id":"b"}\r\n')
+    const r = await runCli(['segment', '--groups', sample('groups.json'), '--customers', customers])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('{"id":"a","groups":["frenchNewsletter"]}\n{"id":"b","groups":[]}\n')
+    expect(r.stderr).toMatch(/^progress: 100% {2}2 customers {2}.*done$/m)
+  })
+
   it('waits for a slow output to drain instead of buffering the whole result', async () => {
     const customers = join(dir, 'slow.ndjson')
     await writeFile(

@@ -168,7 +168,8 @@ async function segmentStream(
     }
   }
   if (chunk !== '') await write(out, chunk)
-  progress.done({ processed, bytes })
+  // the whole input was read: line ends readline drops (\r of CRLF) would otherwise leave it at 99%
+  progress.done({ processed, bytes: input.size ?? bytes })
   return { customers: processed, malformed, ungrouped, counts }
 }
 
