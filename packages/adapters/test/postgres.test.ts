@@ -95,6 +95,29 @@ describe('postgresStore', () => {
     expect(await store.getCase(c.id)).toBeNull()
   })
 
+  it('locks the case before the deadline when completing one, so a concurrent send cannot deadlock with it', async () => {
+    const { schema, store } = freshStore()
+    const c = sampleCase()
+    await store.transaction(async (tx) => {
+      await tx.insertCase(c)
+      await tx.upsertDeadline({ caseId: c.id, name: 'due', event: 'due', dueAt: 10 })
+    })
+    const [claim] = await store.claimDue(20, 1, 60_000)
+    // A send: holds the case row, and will disarm the deadline next.
+    const send = await admin.connect()
+    await send.query('BEGIN')
+    await send.query(`UPDATE "${schema}".cases SET version = 2 WHERE id = $1`, [c.id])
+    // A firing: waits for the case row without holding the deadline row.
+    const firing = store.transaction((tx) => tx.completeDeadline(c.id, 'due', claim!.token))
+    await new Promise((r) => setTimeout(r, 100))
+    const started = Date.now()
+    await send.query(`DELETE FROM "${schema}".deadlines WHERE case_id = $1`, [c.id])
+    expect(Date.now() - started).toBeLessThan(500) // a deadlock would wait for deadlock_timeout (1 s)
+    await send.query('COMMIT')
+    send.release()
+    expect(await firing).toBe(false)
+  })
+
   it('runs a whole case through the engine and finds it by each index', async () => {
     const { store } = freshStore()
     const clock = manualClock()

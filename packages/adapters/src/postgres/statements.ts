@@ -168,9 +168,13 @@ export function statements(q: Query) {
           await q(c, 'DELETE FROM {s}.deadlines WHERE case_id = $1 AND name = $2', [caseId, name])
         },
         async completeDeadline(caseId, name, token) {
+          // Lock the case row before the deadline row: `send` takes them in that order (update the
+          // case, then re-arm), and firing a deadline the other way round would deadlock with it.
           const { rowCount } = await q(
             c,
-            'DELETE FROM {s}.deadlines WHERE case_id = $1 AND name = $2 AND token = $3',
+            `WITH owner AS (SELECT id FROM {s}.cases WHERE id = $1 FOR UPDATE)
+             DELETE FROM {s}.deadlines
+             WHERE case_id = $1 AND name = $2 AND token = $3 AND (SELECT count(*) FROM owner) >= 0`,
             [caseId, name, token],
           )
           return rowCount === 1
