@@ -59,7 +59,7 @@ export async function segment(ctx: Context, cmd: ParsedCommand): Promise<number>
   try {
     out = outPath === undefined ? ctx.stdout : await openOutput(resolvePath(ctx, outPath))
   } catch (e) {
-    input.stream.destroy()
+    input.close()
     println(ctx.stderr, `${outPath}: cannot write the file (${messageOf(e)})`)
     return EXIT_FAILURE
   }
@@ -86,7 +86,7 @@ export async function segment(ctx: Context, cmd: ParsedCommand): Promise<number>
     println(report, `${plural(summary.customers, 'customer')} segmented, ${malformed}, in ${took}`)
     return EXIT_OK
   } catch (e) {
-    input.stream.destroy()
+    input.close()
     if (out !== ctx.stdout) out.destroy()
     println(ctx.stderr, `parley segment: ${messageOf(e)}`)
     return EXIT_FAILURE
@@ -97,18 +97,21 @@ interface Input {
   stream: Readable
   /** Size in bytes when the input is a file. */
   size: number | undefined
+  /** Closes the input if this command opened it (a file, not the caller's stdin). */
+  close(): void
 }
 
 async function openInput(ctx: Context, file: string): Promise<Input | string> {
   if (file === '-') {
     if (!ctx.stdin) return '-: no standard input to read from'
-    return { stream: ctx.stdin, size: undefined }
+    return { stream: ctx.stdin, size: undefined, close() {} }
   }
   try {
     // opening first makes a missing or unreadable file an immediate, clear error
     const handle = await open(resolvePath(ctx, file), 'r')
     const { size } = await handle.stat()
-    return { stream: handle.createReadStream(), size }
+    const stream = handle.createReadStream()
+    return { stream, size, close: () => stream.destroy() }
   } catch (e) {
     return `${file}: cannot read the file (${messageOf(e)})`
   }
