@@ -10,7 +10,6 @@ import {
   rootOf,
   type StateNodeLike,
   subtree,
-  type TransitionLike,
 } from './machine-graph'
 
 /**
@@ -104,16 +103,30 @@ export function checkWorkflowGraph(def: WorkflowDefinition, options: GraphCheckO
     })
   }
 
-  // Exits: a reachable non-final leaf must be left by some event or deadline.
+  // Exits: a reachable non-final leaf must be left by some event or deadline. Inside parallel
+  // regions the unit is the outermost parallel state: some region must lead out of it.
+  const outermostParallel = (n: StateNodeLike) =>
+    lineage(n)
+      .filter((a) => a.type === 'parallel')
+      .pop()
+  const checked = new Set<StateNodeLike>()
   for (const leaf of reached) {
-    if (leaf.type !== 'atomic' || leaf.parent?.type === 'parallel') continue
-    const leaves = (t: TransitionLike) => (t.target ?? []).flatMap(enteredLeaves)
-    const exits = transitionsAt(leaf).some((t) => leaves(t).some((l) => l !== leaf))
+    if (leaf.type !== 'atomic') continue
+    const unit = outermostParallel(leaf) ?? leaf
+    if (checked.has(unit)) continue
+    checked.add(unit)
+    const inside = new Set(subtree(unit))
+    const leavesOfUnit = [...reached].filter((l) => inside.has(l))
+    const exits = leavesOfUnit.some((l) =>
+      transitionsAt(l).some((t) =>
+        (t.target ?? []).flatMap(enteredLeaves).some((target) => !inside.has(target)),
+      ),
+    )
     if (!exits) {
       findings.push({
         kind: 'no-exit',
-        state: pathOf(leaf),
-        message: `State "${pathOf(leaf)}" is not final but no event or deadline leaves it: a case there is stuck. Add an exit (an event a party may send, or a deadline) or mark it final.`,
+        state: pathOf(unit),
+        message: `State "${pathOf(unit)}" is not final but no event or deadline leaves it: a case there is stuck. Add an exit (an event a party may send, or a deadline) or mark it final.`,
       })
     }
   }

@@ -19,6 +19,7 @@ export type StepOutcome =
         readonly type: string
         readonly from: string | null
         readonly to: string
+        readonly seq: number
       }[]
     }
   | { readonly kind: 'idle'; readonly note: string }
@@ -104,7 +105,7 @@ function formatOutcome(outcome: StepOutcome): string {
     case 'fired':
       return outcome.firings.length === 0
         ? `nothing due at ${new Date(outcome.now).toISOString()}`
-        : `at ${new Date(outcome.now).toISOString()} fired ${outcome.firings.map((f) => `${f.type} (${f.from} → ${f.to})`).join(', ')}`
+        : `at ${new Date(outcome.now).toISOString()} fired ${outcome.firings.map((f) => `${f.type} ✓ ${f.from} → ${f.to} (v${f.seq})`).join(', ')}`
     case 'idle':
       return `(${outcome.note})`
     case 'error':
