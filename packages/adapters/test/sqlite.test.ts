@@ -56,6 +56,12 @@ describe('sqliteStore', () => {
     database.close()
   })
 
+  it('reports a file it cannot open as STORE_FAILED', async () => {
+    const store = sqliteStore({ filename: join(dir, 'no', 'such', 'dir.sqlite') })
+    await expect(store.getCase('x')).rejects.toMatchObject({ code: 'STORE_FAILED' })
+    await store.close()
+  })
+
   it('refuses a table prefix that is not a plain identifier', () => {
     expect(() => sqliteStore({ tablePrefix: 'x; DROP TABLE y' })).toThrow(/plain SQL identifier/)
   })

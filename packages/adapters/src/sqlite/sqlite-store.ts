@@ -64,7 +64,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     // asynchronously instead (see `begin`), and statements inside a transaction never wait.
     d.pragma('busy_timeout = 0')
     if (!d.memory) {
-      d.pragma('journal_mode = WAL')
+      await whenFree('switching to WAL', () => d.pragma('journal_mode = WAL'))
       // WAL + NORMAL: a commit survives a crash of the process; only an OS crash may lose the last ones.
       d.pragma('synchronous = NORMAL')
     }
@@ -72,13 +72,18 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   }
 
   /** The connection, opened (and migrated) on first use. Runs under the mutex. */
-  async function conn(): Promise<SqliteDatabase> {
+  async function conn(autoMigrate = true): Promise<SqliteDatabase> {
     if (closed) throw new ParleyError('STORE_FAILED', 'This SQLite store was closed.')
     if (!db) {
       opening ??= open()
-      db = await opening
+      try {
+        db = await opening
+      } catch (error) {
+        opening = null
+        throw storeFailed(error, 'Opening the SQLite database')
+      }
     }
-    if (!migrated) {
+    if (autoMigrate && !migrated) {
       await runMigrations(db)
       migrated = true
     }
@@ -94,21 +99,23 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     return s
   }
 
-  /** BEGIN IMMEDIATE, retried with short async pauses while another connection writes. */
-  async function begin(d: SqliteDatabase): Promise<void> {
+  /**
+   * Runs `fn`, retrying it with short async pauses while another connection holds the lock it
+   * needs, for up to `busyTimeoutMs`.
+   */
+  async function whenFree<T>(what: string, fn: () => T): Promise<T> {
     const until = Date.now() + busyTimeoutMs
     for (let attempt = 0; ; attempt++) {
       try {
-        d.exec('BEGIN IMMEDIATE')
-        return
+        return fn()
       } catch (error) {
         const code = (error as { code?: unknown }).code
         const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED')
-        if (!busy) throw mapError(error, 'BEGIN IMMEDIATE')
+        if (!busy) throw mapError(error, what)
         if (Date.now() >= until) {
           throw new ParleyError(
             'STORE_FAILED',
-            `Another connection held the SQLite write lock for more than ${busyTimeoutMs} ms; raise busyTimeoutMs or shorten its transactions.`,
+            `Another connection held the SQLite database locked for more than ${busyTimeoutMs} ms (${what}); raise busyTimeoutMs or shorten its transactions.`,
             { cause: error },
           )
         }
@@ -116,6 +123,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       }
     }
   }
+
+  const begin = (d: SqliteDatabase) => whenFree('BEGIN IMMEDIATE', () => d.exec('BEGIN IMMEDIATE'))
 
   function commit(d: SqliteDatabase): void {
     try {
@@ -201,12 +210,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     capabilities: { multiProcess: !inMemory, durable: !inMemory },
     migrate: () =>
       mutex.run(async () => {
-        if (closed) throw new ParleyError('STORE_FAILED', 'This SQLite store was closed.')
-        if (!db) {
-          opening ??= open()
-          db = await opening
-        }
-        const applied = await runMigrations(db)
+        const applied = await runMigrations(await conn(false))
         migrated = true
         return applied
       }),
