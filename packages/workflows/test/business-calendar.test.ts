@@ -89,3 +89,12 @@ describe('businessCalendar', () => {
     expect(iso(t.deadlines.sellerResponseDue!)).toBe('2026-01-12T12:00:00.000Z')
   })
 })
+
+describe('businessCalendar over long spans', () => {
+  it('adds windows of many years of working time', () => {
+    const cal = businessCalendar({ timeZone: 'UTC' })
+    // 1300 business days ≈ 5 years of weeks.
+    const end = cal.add(Date.UTC(2026, 0, 5, 9), 'P1300D')
+    expect(new Date(end).getUTCFullYear()).toBe(2030)
+  })
+})

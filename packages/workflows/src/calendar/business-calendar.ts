@@ -124,9 +124,10 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     const p = local(from)
     let date: LocalDate = { y: p.year, m: p.month, d: p.day }
     let remaining = ms
-    // Ten years of calendar days is a generous bound; only an all-holiday calendar reaches it.
-    for (let i = 0; i < 3660; i++) {
+    // Ten years in a row without a working day means the calendar has none: stop there.
+    for (let idle = 0; idle < 3660; idle++) {
       if (isWorkingDay(date)) {
+        idle = 0
         const open = Math.max(from, instant(date, start))
         const close = instant(date, end)
         if (open < close) {

@@ -35,24 +35,23 @@ export function checkDurations(workflow: string, durations: Record<string, Durat
   }
 }
 
-/** True when `value` is a duration `parseDuration` accepts. */
-function isDuration(value: Duration): boolean {
+const YEAR_MS = 365 * 86_400_000
+
+/** True when `value` is a duration `parseDuration` accepts, of at most a year. */
+function isPayloadDuration(value: Duration): boolean {
   try {
-    parseDuration(value)
-    return true
+    return parseDuration(value) <= YEAR_MS
   } catch {
     return false
   }
 }
 
-/** zod schema of a duration in an event payload: ISO-8601 (`P3D`, `PT48H`), short form (`3d`) or ms. */
+/**
+ * zod schema of a duration in an event payload: ISO-8601 (`P3D`, `PT48H`), short form (`3d`) or
+ * ms, at most a year (a deadline an operator sets on one case, not a policy).
+ */
 export const durationSchema = z
-  .union([
-    z.string().min(2).max(40),
-    z
-      .number()
-      .int()
-      .nonnegative()
-      .max(10 * 365 * 86_400_000),
-  ])
-  .refine(isDuration, { message: "expected an ISO-8601 duration such as 'P3D' or 'PT48H'" })
+  .union([z.string().min(2).max(40), z.number().int().nonnegative()])
+  .refine(isPayloadDuration, {
+    message: "expected an ISO-8601 duration of at most a year, such as 'P3D' or 'PT48H'",
+  })
