@@ -128,11 +128,6 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
 
   async function connect(): Promise<JetStreamClient> {
     if (connection === null) connection = await dial(options.servers ?? [], `parley-relay-${stream}`)
-    if (connection.isClosed())
-      throw new ParleyError(
-        'STORE_FAILED',
-        'The NATS connection given to natsRelay is closed: pass an open one.',
-      )
     const { jetstream, jetstreamManager } = await import('@nats-io/jetstream')
     const jsm = await jetstreamManager(connection, { timeout: publishTimeoutMs })
     await ensureDomainStream(jsm, stream, subjectPrefix, duplicateWindowMs, ensureStream)
