@@ -48,6 +48,20 @@ describe('postgresStore', () => {
     for (const s of stores) await s.close()
   })
 
+  it('reports what migrate() applied on a fresh store, even one that migrates on first use', async () => {
+    const { store } = freshStore()
+    expect(await store.migrate()).toEqual([1])
+    expect(await store.getCase('nothing')).toBeNull()
+    expect(await store.migrate()).toEqual([])
+  })
+
+  it('reports a server it cannot reach as STORE_FAILED, and leaves the process running', async () => {
+    const store = postgresStore({ connection: { host: '127.0.0.1', port: 1, user: 'postgres' } })
+    await expect(store.getCase('x')).rejects.toMatchObject({ code: 'STORE_FAILED' })
+    await expect(store.transaction(async () => 1)).rejects.toMatchObject({ code: 'STORE_FAILED' })
+    await store.close()
+  })
+
   it('keeps two apps apart by schema, and leaves a passed pool open', async () => {
     const a = freshStore().store
     const b = freshStore().store

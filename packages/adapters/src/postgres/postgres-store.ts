@@ -45,26 +45,37 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
   const owned = options.pool === undefined
   // Advisory lock keys, unique per schema: one for migrations, one for outbox claims.
   const lockKey = Number.parseInt(createHash('sha1').update(schema).digest('hex').slice(0, 12), 16)
-  let pool: PgPool | null = options.pool ?? null
-  let ready: Promise<PgPool> | null = null
+  let poolReady: Promise<PgPool> | null = null
+  let migrating: Promise<void> | null = null
+  let migrated = options.migrate === false
   let closed = false
 
   const q = sqlRunner(s)
   const { readCase, readIdempotency, makeTx } = statements(q)
 
-  async function getPool(): Promise<PgPool> {
+  /** The pool, made (and the schema migrated, unless told not to) on first use. */
+  async function getPool(autoMigrate = true): Promise<PgPool> {
     if (closed) throw new ParleyError('STORE_FAILED', 'This Postgres store was closed.')
-    ready ??= (async () => {
-      const p = pool ?? (await createPool(options.connection ?? {}))
-      pool = p
-      if (options.migrate !== false) await runMigrations(p)
-      return p
-    })()
     try {
-      return await ready
+      poolReady ??= options.pool ? Promise.resolve(options.pool) : createPool(options.connection ?? {})
+      const p = await poolReady.catch((error: unknown) => {
+        poolReady = null
+        throw error
+      })
+      if (autoMigrate && !migrated) {
+        // Concurrent first calls share one migration; a failed one is retried by the next call.
+        migrating ??= runMigrations(p)
+          .then(() => {
+            migrated = true
+          })
+          .finally(() => {
+            migrating = null
+          })
+        await migrating
+      }
+      return p
     } catch (error) {
-      ready = null
-      throw storeFailed(error, 'Connecting to Postgres')
+      throw storeFailed(mapError(error), 'Connecting to Postgres')
     }
   }
 
@@ -73,8 +84,13 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     let client: PgPoolClient
     try {
       client = await p.connect()
+    } catch (error) {
+      throw mapError(error)
+    }
+    try {
       await client.query({ text: 'BEGIN' })
     } catch (error) {
+      client.release(error instanceof Error ? error : true)
       throw mapError(error)
     }
     let result: T
@@ -139,13 +155,24 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
   return {
     capabilities: { multiProcess: true, durable: true },
     migrate: async () => {
-      const p = await getPool()
-      return runMigrations(p)
+      const p = await getPool(false)
+      try {
+        const applied = await runMigrations(p)
+        migrated = true
+        return applied
+      } catch (error) {
+        throw storeFailed(mapError(error), 'Migrating the Postgres schema')
+      }
     },
-    dropSchema: () =>
-      run('Dropping the schema', (p) => q(p, 'DROP SCHEMA IF EXISTS {s} CASCADE', [], false)).then(() => {
-        ready = null
-      }),
+    dropSchema: async () => {
+      const p = await getPool(false)
+      try {
+        await q(p, 'DROP SCHEMA IF EXISTS {s} CASCADE', [], false)
+        migrated = options.migrate === false
+      } catch (error) {
+        throw storeFailed(mapError(error), 'Dropping the schema')
+      }
+    },
     transaction: async (fn) => {
       const p = await getPool()
       return inTx(p, (c) => fn(makeTx(c)))
@@ -210,8 +237,8 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     close: async () => {
       if (closed) return
       closed = true
-      if (owned && ready) {
-        const p = await ready.catch(() => null)
+      if (owned && poolReady) {
+        const p = await poolReady.catch(() => null)
         await p?.end()
       }
     },
