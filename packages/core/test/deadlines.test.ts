@@ -113,7 +113,7 @@ describe('durable deadlines', () => {
       deadlines: {
         open: {
           replyDue: {
-            at: ({ context }: { context: { lastBuyerAt: number } }) =>
+            due: ({ context }: { context: { lastBuyerAt: number } }) =>
               context.lastBuyerAt ? context.lastBuyerAt + 3_600_000 : null,
           },
         },

@@ -67,7 +67,8 @@ export interface DeadlineArgs<TContext> {
 }
 
 /**
- * A deadline owned by a state: a duration after the state was entered, or a computed due time.
+ * A deadline owned by a state: a duration after the state was entered, or a computed due time
+ * (`due`; not named `at`, which strings already have and would break inference).
  * When it fires, the engine sends `event` (default: the deadline's name) as the `system` actor.
  */
 export type DeadlineSpec<TContext = any> =
@@ -80,7 +81,7 @@ export type DeadlineSpec<TContext = any> =
        * calendars and anchors kept in the context. `null`: no deadline. Re-evaluated after every
        * event while the state is active, so a changed anchor re-arms the deadline.
        */
-      readonly at?: (args: DeadlineArgs<TContext>) => number | null | undefined
+      readonly due?: (args: DeadlineArgs<TContext>) => number | null | undefined
       /** Event type sent when it fires; @default the deadline's name */
       readonly event?: string
       readonly description?: string
@@ -198,10 +199,10 @@ function normalizeDeadline<C>(
     const ms = parseDuration(spec)
     return { name, state, event: name, due: ({ enteredAt }) => enteredAt + ms }
   }
-  if (spec.at && spec.after !== undefined) fail('give either `after` or `at`, not both')
+  if (spec.due && spec.after !== undefined) fail('give either `after` or `due`, not both')
   const event = spec.event ?? name
-  if (spec.at) {
-    const at = spec.at
+  if (spec.due) {
+    const at = spec.due
     return {
       name,
       state,
@@ -213,7 +214,7 @@ function normalizeDeadline<C>(
     }
   }
   const after = spec.after
-  if (after === undefined) return fail('a deadline needs `after` or `at`')
+  if (after === undefined) return fail('a deadline needs `after` or `due`')
   if (typeof after !== 'function') {
     const ms = parseDuration(after)
     return { name, state, event, due: ({ enteredAt }) => enteredAt + ms }

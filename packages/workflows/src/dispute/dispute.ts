@@ -85,25 +85,25 @@ export function dispute(policy: DisputePolicy = {}): WorkflowDefinition<DisputeI
     deadlines: {
       awaitingSeller: {
         sellerResponseDue: {
-          at: ({ enteredAt }: Args) => dueAfter(enteredAt, p.sellerResponseWindow, cal),
+          due: ({ enteredAt }: Args) => dueAfter(enteredAt, p.sellerResponseWindow, cal),
           description: 'Seller did not answer → escalated.',
         },
       },
       awaitingBuyer: {
         buyerResponseDue: {
-          at: ({ enteredAt }: Args) => dueAfter(enteredAt, p.buyerResponseWindow, cal),
+          due: ({ enteredAt }: Args) => dueAfter(enteredAt, p.buyerResponseWindow, cal),
           description: 'Buyer did not answer → closed.',
         },
       },
       escalated: {
         evidenceDue: {
-          at: ({ context }: Args) => context.evidenceRequest?.dueAt ?? null,
+          due: ({ context }: Args) => context.evidenceRequest?.dueAt ?? null,
           description: 'Requested evidence did not arrive; recorded as missed.',
         },
       },
       resolved: {
         appealWindowEnds: {
-          at: ({ enteredAt }: Args) => dueAfter(enteredAt, p.appealWindow, cal),
+          due: ({ enteredAt }: Args) => dueAfter(enteredAt, p.appealWindow, cal),
           description: 'No appeal in time → closed.',
         },
       },

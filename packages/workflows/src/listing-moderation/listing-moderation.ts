@@ -88,7 +88,7 @@ export function listingModeration(
     deadlines: {
       changesRequested: {
         changesDue: {
-          at: ({ enteredAt }: DeadlineArgs<ListingModerationContext>) =>
+          due: ({ enteredAt }: DeadlineArgs<ListingModerationContext>) =>
             dueAfter(enteredAt, changesWindow, policy.calendar),
           description: 'Changes not made in time → expired.',
         },

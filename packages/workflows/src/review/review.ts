@@ -81,13 +81,13 @@ export function review(policy: ReviewPolicy = {}): WorkflowDefinition<ReviewInpu
     deadlines: {
       requested: {
         requestExpires: {
-          at: ({ enteredAt }: Args) => dueAfter(enteredAt, expiresAfter, policy.calendar),
+          due: ({ enteredAt }: Args) => dueAfter(enteredAt, expiresAfter, policy.calendar),
           description: 'Request over: submitted review(s) reveal, else expired.',
         },
       },
       contested: {
         evidenceDue: {
-          at: ({ context }: Args) => context.evidenceRequest?.dueAt ?? null,
+          due: ({ context }: Args) => context.evidenceRequest?.dueAt ?? null,
           description: 'Buyer did not answer: removed (policy) or request dropped.',
         },
       },

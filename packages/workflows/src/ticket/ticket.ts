@@ -86,20 +86,20 @@ export function ticket(policy: TicketPolicy = {}): WorkflowDefinition<TicketInpu
     },
     deadlines: {
       'active.awaitingSeller': {
-        sellerResponseDue: { at: slaDue, description: 'Seller missed the SLA target: `sla.breached`.' },
+        sellerResponseDue: { due: slaDue, description: 'Seller missed the SLA target: `sla.breached`.' },
       },
       'active.awaitingOperator': {
-        operatorResponseDue: { at: slaDue, description: 'Operator missed the SLA target: `sla.breached`.' },
+        operatorResponseDue: { due: slaDue, description: 'Operator missed the SLA target: `sla.breached`.' },
       },
       'active.awaitingBuyer': {
         buyerInactive: {
-          at: ({ context }: Args) => dueAfter(context.awaitingSince, p.autoResolveAfter),
+          due: ({ context }: Args) => dueAfter(context.awaitingSince, p.autoResolveAfter),
           description: 'Buyer silent for `autoResolveAfter` → resolved.',
         },
       },
       resolved: {
         reopenWindowEnds: {
-          at: ({ enteredAt }: Args) => dueAfter(enteredAt, p.reopenWindow),
+          due: ({ enteredAt }: Args) => dueAfter(enteredAt, p.reopenWindow),
           description: 'Reopen window over → closed.',
         },
       },
