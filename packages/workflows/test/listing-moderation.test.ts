@@ -97,6 +97,31 @@ describe('listingModeration', () => {
     expect((await report('b2')).state).toBe('pendingReview')
   })
 
+  it('lets any buyer report a published listing in their own name, not in another buyer’s', async () => {
+    const { engine } = testEngine([listingModeration({ moderate: rules, reportThreshold: 2 })])
+    const l = await engine.open('listingModeration', sheet, { actor: seller })
+    await engine.send(l.id, { type: 'submit', payload: {} }, { actor: seller })
+    const stranger = { role: 'buyer', id: 'b7' } as const
+    const r = await engine.send(
+      l.id,
+      { type: 'report', payload: { reporterId: 'b7', reason: 'counterfeit' } },
+      { actor: stranger },
+    )
+    expect(r.state).toBe('published')
+    await expect(
+      engine.send(
+        l.id,
+        { type: 'report', payload: { reporterId: 'b8', reason: 'counterfeit' } },
+        { actor: stranger },
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(
+      engine.send(l.id, { type: 'approve', payload: {} }, { actor: stranger }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    })
+  })
+
   it('moderates again when the seller edits a moderated field, not other fields', async () => {
     const { engine } = testEngine([
       listingModeration({ moderate: rules, moderatedFields: ['title', 'description'] }),

@@ -148,7 +148,7 @@ export function prepare(
       },
     )
   }
-  if (!isParty(record, actor)) {
+  if (spec.requireParty !== false && !isParty(record, actor)) {
     throw new ParleyError('FORBIDDEN', `${actor.role} ${actor.id} is not a party of case ${record.id}.`, {
       details: { caseId: record.id },
     })
@@ -163,7 +163,8 @@ export function prepare(
       },
     )
   }
-  const refusal = spec.authorize?.(parsed.data, actor, record)
+  const context = (record.snapshot as { context?: unknown } | null)?.context
+  const refusal = spec.authorize?.(parsed.data, actor, record, context)
   if (refusal) throw new ParleyError('FORBIDDEN', refusal, { details: { caseId: record.id, type } })
   return {
     def,

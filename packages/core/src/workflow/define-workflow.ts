@@ -52,9 +52,19 @@ export interface EventDefinition<TPayload = unknown> {
   readonly audience?: (payload: TPayload, actor: Actor) => Audience | undefined
   /**
    * Extra authorisation on the payload: return a reason to refuse with `FORBIDDEN` (for
-   * example, a buyer posting to the seller's side channel).
+   * example, a buyer posting to the seller's side channel). `context` is the machine's context.
    */
-  readonly authorize?: (payload: TPayload, actor: Actor, record: CaseRecord) => string | null | undefined
+  readonly authorize?: (
+    payload: TPayload,
+    actor: Actor,
+    record: CaseRecord,
+    context: unknown,
+  ) => string | null | undefined
+  /**
+   * Whether the sender must be a party of the case. Set `false` for events anyone holding one
+   * of `roles` may send, such as a buyer reporting a published listing. @default true
+   */
+  readonly requireParty?: boolean
   /** One line for generated docs. */
   readonly description?: string
 }

@@ -70,9 +70,15 @@ export function listingModeration(
       },
       report: {
         schema: s.report,
-        roles: ['operator', 'system'],
+        roles: ['buyer', 'operator', 'system'],
+        // Any buyer of the marketplace may report a published listing: not only parties.
+        requireParty: false,
+        authorize: (payload, actor) =>
+          actor.role === 'buyer' && payload.reporterId !== actor.id
+            ? 'a buyer reports in their own name'
+            : null,
         description:
-          "Records a buyer's report (sent by the backend or an operator on the buyer's behalf); at the threshold → pendingReview.",
+          "A buyer reports a published listing (or the backend / an operator on a buyer's behalf); at the threshold → pendingReview.",
       },
       suspend: {
         schema: s.suspend,
