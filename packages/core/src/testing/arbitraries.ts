@@ -130,6 +130,8 @@ export function payloadArb(
  * - `advance`: the clock moves forward by `ms`.
  * - `runDeadlines`: `engine.runDueDeadlines()`.
  * - `skipToDeadline`: the clock jumps to the next armed deadline, then deadlines run.
+ * - `retry`: the last accepted send again, with its idempotency key: the engine must answer
+ *   the first result and write nothing.
  */
 export type WorkflowCommand =
   | {
@@ -144,6 +146,10 @@ export type WorkflowCommand =
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'runDeadlines' }
   | { readonly kind: 'skipToDeadline' }
+  | { readonly kind: 'retry' }
+
+/** The command kinds {@link commandSequenceArb} mixes (`stale` is a `send` with a stale version). */
+export type CommandKind = 'step' | 'send' | 'stale' | 'advance' | 'runDeadlines' | 'skipToDeadline' | 'retry'
 
 /** Options of {@link commandSequenceArb}. */
 export interface CommandSequenceOptions extends EventArbOptions {
@@ -151,10 +157,8 @@ export interface CommandSequenceOptions extends EventArbOptions {
   readonly parties: Parties
   /** Longest sequence; @default 30 */
   readonly maxCommands?: number
-  /** Relative weights of the command kinds; @default { step: 10, send: 3, stale: 1, advance: 2, runDeadlines: 1, skipToDeadline: 1 } */
-  readonly weights?: Partial<
-    Record<'step' | 'send' | 'stale' | 'advance' | 'runDeadlines' | 'skipToDeadline', number>
-  >
+  /** Relative weights of the command kinds; @default { step: 10, send: 3, stale: 1, advance: 2, runDeadlines: 1, skipToDeadline: 1, retry: 1 } */
+  readonly weights?: Partial<Record<CommandKind, number>>
 }
 
 const DAY = 86_400_000
@@ -172,15 +176,17 @@ export function commandSequenceArb(
   workflow: WorkflowDefinition,
   options: CommandSequenceOptions,
 ): fc.Arbitrary<WorkflowCommand[]> {
-  const w = {
+  const w: Record<CommandKind, number> = {
     step: 10,
     send: 3,
     stale: 1,
     advance: 2,
     runDeadlines: 1,
     skipToDeadline: 1,
-    ...options.weights,
+    retry: 1,
   }
+  for (const [kind, weight] of Object.entries(options.weights ?? {}))
+    if (weight !== undefined) w[kind as CommandKind] = weight
   const actors = actorArb(options.parties)
   // Most sends come from a role the event allows, so they exercise states, not only refusals.
   const sendArb = (stale: boolean) =>
@@ -221,6 +227,7 @@ export function commandSequenceArb(
     },
     { weight: w.runDeadlines, arbitrary: fc.constant<WorkflowCommand>({ kind: 'runDeadlines' }) },
     { weight: w.skipToDeadline, arbitrary: fc.constant<WorkflowCommand>({ kind: 'skipToDeadline' }) },
+    { weight: w.retry, arbitrary: fc.constant<WorkflowCommand>({ kind: 'retry' }) },
   ]
   return fc.array(fc.oneof(...kinds.filter((k) => k.weight > 0)), {
     maxLength: options.maxCommands ?? 30,

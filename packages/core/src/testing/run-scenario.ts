@@ -132,6 +132,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   if (violation) return result(violation)
   let previous = await engine.get(view.id, { viewer: TEST_OPERATOR })
   const payloadCache = new Map<string, fc.Arbitrary<unknown>>()
+  // The last accepted send, with its idempotency key: `retry` sends it again.
+  let lastAccepted: { sent: SentEvent; key: string; version: number; index: number } | null = null
 
   for (let i = 0; i < options.commands.length; i++) {
     const command = options.commands[i]!
@@ -172,6 +174,33 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
             oneStepRecorded(before, image, firings.length)
           break
         }
+        case 'retry': {
+          if (!lastAccepted) {
+            outcome = { kind: 'idle', note: 'nothing accepted yet to retry' }
+            break
+          }
+          sent = lastAccepted.sent
+          const replayed = await engine.send(
+            view.id,
+            { type: sent.type, payload: sent.payload },
+            { actor: sent.actor, idempotencyKey: lastAccepted.key },
+          )
+          image = await capture(store, view.id, clock.now())
+          outcome = { kind: 'replayed', of: lastAccepted.index, version: replayed.version }
+          const moved = refusedChangesNothing(before, image)
+          broken =
+            (moved && {
+              rule: 'idempotent-retry',
+              message: moved.message.replace('a refused command', 'a retry'),
+            }) ||
+            (replayed.version === lastAccepted.version
+              ? null
+              : {
+                  rule: 'idempotent-retry',
+                  message: `a retry answered version ${replayed.version}, the first send ${lastAccepted.version}`,
+                })
+          break
+        }
         case 'send':
         case 'step': {
           sent =
@@ -188,10 +217,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
               { type: sent.type, payload: sent.payload },
               {
                 actor: sent.actor,
+                idempotencyKey: `step-${index}`,
                 ...(sent.expectedVersion === undefined ? {} : { expectedVersion: sent.expectedVersion }),
               },
             )
             image = await capture(store, view.id, clock.now())
+            lastAccepted = { sent, key: `step-${index}`, version: image.record.version, index }
             const entry = image.audit[image.audit.length - 1]
             outcome = {
               kind: 'accepted',

@@ -22,6 +22,7 @@ export type StepOutcome =
         readonly seq: number
       }[]
     }
+  | { readonly kind: 'replayed'; readonly of: number; readonly version: number }
   | { readonly kind: 'idle'; readonly note: string }
   | { readonly kind: 'error'; readonly message: string }
 
@@ -91,6 +92,8 @@ export function formatCommand(command: WorkflowCommand): string {
       return 'run due deadlines'
     case 'skipToDeadline':
       return 'jump to the next deadline and run it'
+    case 'retry':
+      return 'retry the last accepted send with its idempotency key'
   }
 }
 
@@ -106,6 +109,8 @@ function formatOutcome(outcome: StepOutcome): string {
       return outcome.firings.length === 0
         ? `nothing due at ${new Date(outcome.now).toISOString()}`
         : `at ${new Date(outcome.now).toISOString()} fired ${outcome.firings.map((f) => `${f.type} ✓ ${f.from} → ${f.to} (v${f.seq})`).join(', ')}`
+    case 'replayed':
+      return `↺ replayed step ${outcome.of} (v${outcome.version}), nothing written`
     case 'idle':
       return `(${outcome.note})`
     case 'error':

@@ -74,11 +74,14 @@ describe('commandSequenceArb', () => {
     })
     expect(Math.max(...sequences.map((s) => s.length))).toBeLessThanOrEqual(12)
     const kinds = new Set(sequences.flat().map((c) => (c.kind === 'send' && c.stale ? 'stale' : c.kind)))
-    expect(kinds).toEqual(new Set(['step', 'send', 'stale', 'advance', 'runDeadlines', 'skipToDeadline']))
+    expect(kinds).toEqual(
+      new Set(['step', 'send', 'stale', 'advance', 'runDeadlines', 'skipToDeadline', 'retry']),
+    )
   })
 
   it('leaves out the command kinds weighted zero', () => {
-    const arb = commandSequenceArb(workflow, { parties, weights: { send: 0, stale: 0, step: 0 } })
+    const arb = commandSequenceArb(workflow, { parties, weights: { send: 0, stale: 0, step: 0, retry: 0 } })
+    // Only the clock and the deadlines remain.
     const kinds = new Set(
       fc
         .sample(arb, { numRuns: 50, seed: 1 })

@@ -113,13 +113,23 @@ describe('runScenario', () => {
           stale: true,
         },
         { kind: 'send', actor: { role: 'seller', id: 's1' }, type: 'accept', payload: {}, valid: true },
+        { kind: 'retry' },
         { kind: 'skipToDeadline' },
         { kind: 'send', actor: { role: 'buyer', id: 'b1' }, type: 'close', payload: {}, valid: true },
       ],
     })
     expect(result.violation).toBeNull()
     expect(result.steps.map((s) => (s.outcome.kind === 'refused' ? s.outcome.code : s.outcome.kind))).toEqual(
-      ['accepted', 'FORBIDDEN', 'VALIDATION', 'CONFLICT', 'accepted', 'fired', 'EVENT_NOT_ALLOWED'],
+      [
+        'accepted',
+        'FORBIDDEN',
+        'VALIDATION',
+        'CONFLICT',
+        'accepted',
+        'replayed',
+        'fired',
+        'EVENT_NOT_ALLOWED',
+      ],
     )
     expect([...result.states]).toEqual(['awaitingSeller', 'resolved', 'closed'])
   })
