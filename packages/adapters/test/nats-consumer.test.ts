@@ -116,11 +116,36 @@ describe('consumeDomainEvents', () => {
     expect(attempts).toEqual([1, 1, 1])
     const letter = dlq[0] as Msg
     expect(letter.json<DomainEvent>().seq).toBe(1)
-    expect(letter.headers?.get('Parley-Reason')).toMatch(/failed 3 times: cannot handle/)
+    expect(letter.headers?.get('Parley-Reason')).toMatch(/failed on delivery 3 of 3: cannot handle/)
     expect(letter.headers?.get('Parley-Subject')).toBe(`${prefix}.claim.opened`)
     expect(letter.headers?.get('Parley-Deliveries')).toBe('3')
     const info = await (await jetstreamManager(nc)).consumers.info(stream, 'poisoned')
     expect(info.num_pending + info.num_ack_pending).toBe(0)
+  })
+
+  it('stores dead letters in JetStream when a stream captures the dead-letter subject', async () => {
+    const { stream, prefix } = await relayed('dlqstream', 1, 1)
+    const dlqStream = `${stream}_DLQ`
+    streams.push(dlqStream)
+    const jsm = await jetstreamManager(nc)
+    await jsm.streams.add({ name: dlqStream, subjects: [`${prefix}-dlq.>`] })
+    const consumer = await consumeDomainEvents({
+      connection: nc,
+      stream,
+      subjectPrefix: prefix,
+      durable: 'kept',
+      maxDeliver: 1,
+      onError: () => {},
+      handler: () => {
+        throw new Error('always')
+      },
+    })
+    await waitFor(async () => (await jsm.streams.info(dlqStream)).state.messages === 1)
+    await consumer.stop()
+    const letter = await jsm.streams.getMessage(dlqStream, { seq: 1 })
+    expect(letter?.subject).toBe(`${prefix}-dlq.kept`)
+    expect(letter?.json<DomainEvent>().seq).toBe(1)
+    expect(letter?.header.get('Parley-Reason')).toMatch(/failed on delivery 1 of 1: always/)
   })
 
   it('dead-letters at once a message that is not a domain event, without calling the handler', async () => {

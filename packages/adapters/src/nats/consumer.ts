@@ -44,9 +44,11 @@ export interface ConsumeDomainEventsOptions {
   /** Deliveries before a failing event is dead-lettered; @default 5 */
   maxDeliver?: number
   /**
-   * Core NATS subject that receives dead letters (the original bytes, with headers
-   * `Parley-Reason`, `Parley-Subject`, `Parley-Stream-Seq`, `Parley-Deliveries`). Put it
-   * under a JetStream stream of its own to keep them. @default `${subjectPrefix}-dlq.${durable}`
+   * Subject that receives dead letters: the original bytes, with headers `Parley-Reason`,
+   * `Parley-Subject`, `Parley-Stream-Seq`, `Parley-Deliveries` and the event's `Nats-Msg-Id`.
+   * When a stream captures it (checked at start), dead letters are published to JetStream and
+   * the original is dropped only after the PubAck; otherwise they are plain NATS messages.
+   * @default `${subjectPrefix}-dlq.${durable}`
    */
   deadLetterSubject?: string
   /** Delay before a failed event is redelivered; a number or a function of the attempt; @default 1_000 */
@@ -119,7 +121,11 @@ export async function consumeDomainEvents(options: ConsumeDomainEventsOptions): 
   } catch {
     await jsm.consumers.add(stream, { ...config, durable_name: durable })
   }
-  const consumer = await jetstream(connection).consumers.get(stream, durable)
+  const js = jetstream(connection)
+  const consumer = await js.consumers.get(stream, durable)
+  // A stream that captures the dead-letter subject makes dead letters durable (and deduplicated
+  // by the event's id); without one they are plain NATS messages for whoever listens.
+  const deadLetterStream = await jsm.streams.find(deadLetterSubject).catch(() => null)
   const messages: ConsumerMessages = await consumer.consume({ max_messages: Math.max(maxAckPending, 1) * 2 })
 
   const delayOf = (n: number) => (typeof retryDelayMs === 'function' ? retryDelayMs(n) : retryDelayMs)
@@ -130,11 +136,14 @@ export async function consumeDomainEvents(options: ConsumeDomainEventsOptions): 
     h.set('Parley-Subject', msg.subject)
     h.set('Parley-Stream-Seq', String(msg.seq))
     h.set('Parley-Deliveries', String(msg.info.deliveryCount))
-    const id = msg.headers?.get('Nats-Msg-Id')
-    if (id) h.set('Nats-Msg-Id', id)
-    connection.publish(deadLetterSubject, msg.data, { headers: h })
-    // The dead letter must leave before the original is dropped.
-    await connection.flush()
+    const id = msg.headers?.get('Nats-Msg-Id') || `${stream}:${msg.seq}`
+    // The dead letter must be out (stored, with a stream) before the original is dropped.
+    if (deadLetterStream) await js.publish(deadLetterSubject, msg.data, { headers: h, msgID: id })
+    else {
+      h.set('Nats-Msg-Id', id)
+      connection.publish(deadLetterSubject, msg.data, { headers: h })
+      await connection.flush()
+    }
     // No reason argument: servers before 2.10 do not understand `+TERM <reason>` and would
     // leave the message pending; the reason travels in the dead letter's headers.
     msg.term()
@@ -163,7 +172,7 @@ export async function consumeDomainEvents(options: ConsumeDomainEventsOptions): 
       onError(error, event)
       if (deliveryCount >= maxDeliver) {
         const reason = error instanceof Error ? error.message : String(error)
-        return deadLetter(msg, `handler failed ${deliveryCount} times: ${reason}`)
+        return deadLetter(msg, `handler failed on delivery ${deliveryCount} of ${maxDeliver}: ${reason}`)
       }
       msg.nak(delayOf(deliveryCount))
       return
