@@ -17,7 +17,7 @@ export interface SnippetFault {
   message: string
 }
 
-const MARKER = /^<!-- snippet: ([^#\s]+)(?:#([\w-]+))? -->$/
+const MARKER = /^<!-- snippet: ([^#\s]+)(?:#([\w+-]+))? -->$/
 
 /** The markdown files whose samples are checked. */
 export function markdownFiles(): string[] {
@@ -72,7 +72,8 @@ export function processFile(path: string, write: boolean): SnippetFault[] {
       } else {
         let source: string
         try {
-          source = region(marker[1]!, marker[2])
+          // `file.ts#a+b` joins regions a and b (imports, then the body).
+          source = (marker[2]?.split('+') ?? [undefined]).map((r) => region(marker[1]!, r)).join('\n\n')
         } catch (e) {
           faults.push({ file, line: i + 1, message: (e as Error).message })
           source = current

@@ -1,13 +1,15 @@
 // The samples of README.md and docs/getting-started.md. Type-checked, and run by
 // docs/examples/getting-started.test.ts; the markdown copies them (pnpm docs:snippets).
+// #region setup
 import { createEngine, manualClock, memoryStore, ParleyError } from '@parley/core'
 import { dispute } from '@parley/workflows'
 
-const payments = { refunds: [] as Array<{ orderId: string; amount: number }> }
+const payments = { refunds: [] as Array<{ orderId: string; amount: number }> } // your payment service
+const clock = manualClock(new Date('2026-12-01T09:00:00Z')) // or omit: the system clock
+// #endregion setup
 
 /** Plays the getting-started story; returns what it observed so the test can check it. */
 export async function gettingStarted() {
-  const clock = manualClock(new Date('2026-12-01T09:00:00Z'))
   // #region readme
   const engine = createEngine({ workflows: [dispute()], store: memoryStore(), clock })
   engine.on('refund.requested', (e) =>
