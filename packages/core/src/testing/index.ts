@@ -4,6 +4,7 @@
 // Property-testing kit for workflows (issue 6).
 export type {
   ActorArbOptions,
+  CommandKind,
   CommandSequenceOptions,
   EventArbOptions,
   GeneratedEvent,

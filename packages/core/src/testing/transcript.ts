@@ -125,10 +125,14 @@ export function formatStep(step: TranscriptStep): string {
     const sent = step.sent
     return `${n}. open${sent ? ` by ${who(sent.actor)} with ${formatPayload(sent.payload)}` : ''}  ${formatOutcome(step.outcome)}`
   }
+  const { command, sent } = step
+  // Show who really sent it: steps pick their sender, sends may name parties by placeholder.
   const head =
-    step.command.kind === 'step' && step.sent
-      ? `${who(step.sent.actor)} sends ${step.sent.type} ${formatPayload(step.sent.payload)} [step]`
-      : formatCommand(step.command)
+    command.kind === 'step' && sent
+      ? `${who(sent.actor)} sends ${sent.type} ${formatPayload(sent.payload)} [step]`
+      : command.kind === 'send' && sent
+        ? formatCommand({ ...command, actor: sent.actor })
+        : formatCommand(command)
   return `${n}. ${head}  ${formatOutcome(step.outcome)}`
 }
 

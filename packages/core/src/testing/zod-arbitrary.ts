@@ -246,9 +246,11 @@ function numberArb(def: Def, o: ZodArbitraryOptions): fc.Arbitrary<number> {
   const cmax = Math.floor(hi * 100)
   const inRange = (n: number) => (b.minExcluded ? n > lo : n >= lo) && (b.maxExcluded ? n < hi : n <= hi)
   const cents = cmin <= cmax ? fc.integer({ min: cmin, max: cmax }).map((n) => n / 100) : null
-  const choices: fc.WeightedArbitrary<number>[] = [{ weight: 1, arbitrary: doubles }]
+  // Readable choices first: with cross-shrinking a failure shrinks to a small whole number.
+  const choices: fc.WeightedArbitrary<number>[] = []
   if (small) choices.push({ weight: 3, arbitrary: small })
   if (ints) choices.push({ weight: 2, arbitrary: ints })
   if (cents && cmax - cmin >= 2) choices.push({ weight: 2, arbitrary: cents.filter(inRange) })
-  return fc.oneof(...choices)
+  choices.push({ weight: 1, arbitrary: doubles })
+  return fc.oneof({ withCrossShrink: true }, ...choices)
 }
