@@ -53,10 +53,33 @@ export function sqliteTransaction(stmt: Prepare): StoreTransaction {
         if (changes === 0) throw new ParleyError('CONFLICT', `Case ${r.id} already exists.`)
       },
       async updateCase(r, expectedVersion) {
+        const values = caseValues(r)
+        // Fast path, the engine's usual step: only the moving columns change. SQLite maintains an
+        // index (and runs the party trigger) when its column is SET, whatever the value, so the
+        // identity columns are compared in the WHERE instead of rewritten.
+        const fast = stmt(
+          `UPDATE {p}cases SET state = ?, snapshot = ?, version = ?, timers = ?, updated_at = ?
+           WHERE id = ? AND version = ? AND workflow = ? AND workflow_version = ? AND parties = ?
+             AND done = ? AND created_at = ?`,
+        ).run(
+          r.state,
+          values[6],
+          r.version,
+          values[8],
+          r.updatedAt,
+          r.id,
+          expectedVersion,
+          r.workflow,
+          r.workflowVersion,
+          values[3],
+          values[5],
+          r.createdAt,
+        )
+        if (fast.changes === 1) return
         const { changes } = stmt(
           `UPDATE {p}cases SET workflow = ?, workflow_version = ?, parties = ?, state = ?, done = ?,
          snapshot = ?, version = ?, timers = ?, created_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
-        ).run(...caseValues(r).slice(1), r.id, expectedVersion)
+        ).run(...values.slice(1), r.id, expectedVersion)
         if (changes === 1) return
         const row = stmt('SELECT version FROM {p}cases WHERE id = ?').get(r.id) as
           | { version: number }
