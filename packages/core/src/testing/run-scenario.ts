@@ -89,9 +89,18 @@ const REFUSALS = new Set(['VALIDATION', 'FORBIDDEN', 'EVENT_NOT_ALLOWED', 'CONFL
  * the engine's invariants and the user's after each; stops at the first violation.
  */
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const store = (options.store ?? (() => memoryStore()))()
+  try {
+    return await runOn(options, store)
+  } finally {
+    // A scenario's store is its own: release it (an adapter's connection) whatever happened.
+    await store.close().catch(() => {})
+  }
+}
+
+async function runOn(options: ScenarioOptions, store: Store): Promise<ScenarioResult> {
   const { workflow } = options
   const clock = manualClock()
-  const store = (options.store ?? (() => memoryStore()))()
   const engine = createEngine({ workflows: [workflow], store, clock, onListenerError: () => {} })
   const steps: TranscriptStep[] = []
   const states = new Set<string>()
