@@ -94,11 +94,20 @@ export function sqliteTransaction(stmt: Prepare): StoreTransaction {
         )
       },
       async appendAudit(e: AuditEntry) {
-        // Append-only: a seq at or below the last one is a conflict, like a duplicate.
-        const { changes } = stmt(
-          `INSERT INTO {p}audit (case_id, seq, entry) SELECT ?, ?, ?
-       WHERE NOT EXISTS (SELECT 1 FROM {p}audit WHERE case_id = ? AND seq >= ?)`,
-        ).run(e.caseId, e.seq, JSON.stringify(e), e.caseId, e.seq)
+        // Append-only: a seq at or below the last one is a conflict, like a duplicate. (Two cheap
+        // statements: an INSERT ... SELECT reading its own table would go through a temp table.)
+        const later = stmt('SELECT 1 FROM {p}audit WHERE case_id = ? AND seq > ? LIMIT 1').get(
+          e.caseId,
+          e.seq,
+        )
+        const { changes } =
+          later === undefined
+            ? stmt('INSERT INTO {p}audit (case_id, seq, entry) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+                e.caseId,
+                e.seq,
+                JSON.stringify(e),
+              )
+            : { changes: 0 }
         if (changes === 0)
           throw new ParleyError('CONFLICT', `Audit entry ${e.caseId}#${e.seq} already exists.`, {
             details: { caseId: e.caseId, seq: e.seq },
