@@ -124,7 +124,18 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     }
   }
 
-  const begin = (d: SqliteDatabase) => whenFree('BEGIN IMMEDIATE', () => d.exec('BEGIN IMMEDIATE'))
+  /** BEGIN IMMEDIATE; returns a promise only when the lock is taken and it has to wait. */
+  function begin(d: SqliteDatabase): Promise<unknown> | undefined {
+    try {
+      d.exec('BEGIN IMMEDIATE')
+      return undefined
+    } catch {
+      return whenFree('BEGIN IMMEDIATE', () => d.exec('BEGIN IMMEDIATE'))
+    }
+  }
+
+  /** The open, migrated connection without a detour through the event loop once it exists. */
+  const ready = (): SqliteDatabase | Promise<SqliteDatabase> => (db && migrated && !closed ? db : conn())
 
   function commit(d: SqliteDatabase): void {
     try {
@@ -137,7 +148,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
 
   /** Runs a synchronous `fn` between BEGIN IMMEDIATE and COMMIT without yielding the event loop. */
   async function write<T>(fn: () => T): Promise<T> {
-    const d = await conn()
+    const d = await ready()
     await begin(d)
     let result: T
     try {
@@ -152,7 +163,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
 
   /** Runs the caller's async `fn` in a transaction; its own errors are rethrown as they are. */
   async function writeAsync<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    const d = await conn()
+    const d = await ready()
     await begin(d)
     let result: T
     try {
@@ -196,7 +207,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
 
   const read = <T>(fn: () => T): Promise<T> =>
     mutex.run(async () => {
-      await conn()
+      await ready()
       try {
         return fn()
       } catch (error) {
