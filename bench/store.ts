@@ -4,7 +4,8 @@
  * audit entry, the outbox row and the re-armed deadline (and the DELETE of the old one), in one
  * transaction. The memory store's baseline writes the same JSON into Maps. Aim: each store within
  * 1.5× of its baseline. Postgres: PARLEY_BENCH_PG (a connection string), default the local
- * `postgres@127.0.0.1/test`; skipped when unreachable. BENCH_N scales the runs.
+ * `postgres@127.0.0.1/test`; skipped when unreachable. BENCH_N scales the runs, BENCH_ROUNDS
+ * sets how many alternating rounds the medians are taken over (default 5).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -80,6 +81,7 @@ const workflow = defineWorkflow({
 })
 
 const scale = Number(process.env.BENCH_N ?? 1)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const actor = { role: 'operator', id: 'o1' } as const
 const payload = { body: 'Thanks, I will look into it today.' }
 const DAY = 86_400_000
@@ -253,7 +255,7 @@ async function compare(
   await baseline()
   const e: number[] = []
   const b: number[] = []
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     b.push(await baseline())
     e.push(await engine())
   }
@@ -268,7 +270,7 @@ function report(name: string, n: number, r: { engine: number; baseline: number }
   )
 }
 
-console.log('engine.send vs the same writes by hand, medians of 3 rounds after a warm-up')
+console.log(`engine.send vs the same writes by hand, medians of ${rounds} alternating rounds after a warm-up`)
 const nMem = Math.round(20_000 * scale)
 report(
   'memory',
