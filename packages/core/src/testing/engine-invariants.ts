@@ -49,7 +49,10 @@ export function refusedChangesNothing(before: StoreImage, after: StoreImage): Ru
   return { rule: 'refused-changes-nothing', message: `a refused command changed ${changed.join(', ')}` }
 }
 
-/** An accepted event comes from a role the event allows, a party of the case, into a live case. */
+/**
+ * An accepted event comes from a role the event allows, a party of the case (unless the event sets
+ * `requireParty: false`), into a live case.
+ */
 export function acceptedFromAllowedSender(
   def: WorkflowDefinition,
   before: StoreImage,
@@ -63,7 +66,8 @@ export function acceptedFromAllowedSender(
       message: `"${sent.type}" was accepted from a ${sent.actor.role}, but only ${spec.roles.join(', ')} may send it`,
     }
   const { role, id } = sent.actor
-  if ((role === 'buyer' || role === 'seller') && before.record.parties[role] !== id)
+  const outsider = (role === 'buyer' || role === 'seller') && before.record.parties[role] !== id
+  if (outsider && spec.requireParty !== false)
     return {
       rule: 'party-only',
       message: `"${sent.type}" was accepted from ${role} ${id}, who is not a party`,

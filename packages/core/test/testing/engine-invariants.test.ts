@@ -65,6 +65,13 @@ describe('engine invariants', () => {
     expect(
       acceptedFromAllowedSender(workflow, image, { ...sent, actor: { role: 'seller', id: 's2' } })?.rule,
     ).toBe('party-only')
+    const open = {
+      ...workflow,
+      events: { ...workflow.events, accept: { ...workflow.events.accept!, requireParty: false } },
+    }
+    expect(
+      acceptedFromAllowedSender(open, image, { ...sent, actor: { role: 'seller', id: 's2' } }),
+    ).toBeNull()
     const done = { ...image, record: { ...record, done: true } }
     expect(
       acceptedFromAllowedSender(workflow, done, { ...sent, actor: { role: 'seller', id: 's1' } })?.rule,
