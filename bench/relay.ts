@@ -9,7 +9,7 @@
  *   npx tsx bench/relay.ts --scale 1,2,4      N processes on one Postgres: engine + relay each
  *
  * Options: --events N (default 20000), --per-case N (events per case, default 10),
- * --batch N (default 100), --concurrency N (relay batches in flight, default 2), --cases N (scale mode: cases per run, default 2000).
+ * --batch N (default 100), --concurrency N (relay batches in flight, default 2), --runs N (best of, default 5), --cases N (scale mode: cases per run, default 2000).
  */
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -32,6 +32,7 @@ const EVENTS = Number(opt('events', '20000'))
 const PER_CASE = Number(opt('per-case', '10'))
 const BATCH = Number(opt('batch', '100'))
 const CONCURRENCY = Number(opt('concurrency', '2'))
+const RUNS = Number(opt('runs', '5'))
 const suffix = () => randomBytes(4).toString('hex')
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000)
 const fmt = (n: number) => n.toLocaleString('en-US')
@@ -123,7 +124,7 @@ async function relayed(nc: NatsConnection, store: Store, events: readonly Domain
 }
 
 async function compare(storeKind: string): Promise<void> {
-  const nc = await connect({ servers: NATS })
+  const nc = await connect({ servers: NATS, noAsyncTraces: true })
   const events = makeEvents()
   const makeStore = async (): Promise<{ store: Store; done: () => Promise<void> }> => {
     if (storeKind !== 'postgres') return { store: memoryStore(), done: async () => {} }
@@ -141,7 +142,7 @@ async function compare(storeKind: string): Promise<void> {
   await warm.done()
 
   const results: { bare: number; relay: number }[] = []
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < RUNS; run++) {
     const s = await makeStore()
     const fresh = events.map((e) => ({ ...e, id: createId('ev_') }))
     const relay = await relayed(nc, s.store, fresh)
@@ -153,7 +154,7 @@ async function compare(storeKind: string): Promise<void> {
   const b = rate(EVENTS, best('bare'))
   const r = rate(EVENTS, best('relay'))
   console.log(
-    `outbox → JetStream, ${fmt(EVENTS)} events, ${PER_CASE}/case, batch ${BATCH}, concurrency ${CONCURRENCY}, ${storeKind} outbox (best of 3)`,
+    `outbox → JetStream, ${fmt(EVENTS)} events, ${PER_CASE}/case, batch ${BATCH}, concurrency ${CONCURRENCY}, ${storeKind} outbox (best of ${RUNS})`,
   )
   console.log(`  bare js.publish loop   ${fmt(b).padStart(8)} events/s`)
   console.log(`  natsRelay.start()      ${fmt(r).padStart(8)} events/s`)
@@ -265,7 +266,7 @@ async function runWorkers(
 }
 
 async function scale(counts: number[], totalCases: number): Promise<void> {
-  const nc = await connect({ servers: NATS })
+  const nc = await connect({ servers: NATS, noAsyncTraces: true })
   const ratio = (x: number, base: number) => `×${(x / base).toFixed(2)}`
   const app: string[] = []
   const relays: string[] = []

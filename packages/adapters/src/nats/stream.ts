@@ -46,7 +46,9 @@ export function subjectOf(prefix: string, type: string): string {
 /** Opens a connection to `servers` with the node transport, imported on first use. */
 export async function dial(servers: string | string[], name: string): Promise<NatsConnection> {
   const { connect } = await import('@nats-io/transport-node')
-  return connect({ servers, name, maxReconnectAttempts: -1 })
+  // No async traces: each request would otherwise build an Error up front for its stack, the
+  // largest CPU cost of a relay round; the relay reports publish errors without them.
+  return connect({ servers, name, maxReconnectAttempts: -1, noAsyncTraces: true })
 }
 
 /**
