@@ -152,3 +152,40 @@ describe('durable deadlines', () => {
     expect((await engine.get(c.id, { viewer: operator })).state).toBe('escalated')
   })
 })
+
+describe('deadlines refused by a guard', () => {
+  it('records the refusal in the audit trail and stops showing the deadline', async () => {
+    const machine = setup({
+      types: {} as { context: { open: boolean }; events: { type: string } },
+      guards: { stillOpen: ({ context }) => context.open },
+    }).createMachine({
+      initial: 'waiting',
+      context: { open: false },
+      states: { waiting: { on: { due: { guard: 'stillOpen', target: 'late' } } }, late: {} },
+    })
+    const wf = defineWorkflow({
+      name: 'guarded',
+      version: 1,
+      machine,
+      input: z.object({ parties: z.object({ buyer: z.string() }) }),
+      events: {},
+      deadlines: { waiting: { due: '1h' } },
+    })
+    const clock = manualClock()
+    const store = memoryStore()
+    const engine = createEngine({ workflows: [wf], store, clock })
+    const c = await engine.open('guarded', { parties: { buyer: 'b1' } }, { actor: buyer })
+    clock.advance('2h')
+    expect(await engine.runDueDeadlines()).toBe(0)
+    const v = await engine.get(c.id, { viewer: operator })
+    expect(v).toMatchObject({ state: 'waiting', version: 2, deadlines: {} })
+    expect((await store.readAudit(c.id)).at(-1)).toMatchObject({
+      seq: 2,
+      type: 'due',
+      payload: { refused: true },
+    })
+    clock.advance('5h')
+    expect(await engine.runDueDeadlines()).toBe(0)
+    expect((await store.readAudit(c.id)).length).toBe(2)
+  })
+})

@@ -153,7 +153,8 @@ export function prepare(
       details: { caseId: record.id },
     })
   }
-  const parsed = spec.schema.safeParse(command.payload ?? {})
+  // A missing payload means "no fields"; an explicit null is validated as sent.
+  const parsed = spec.schema.safeParse(command.payload === undefined ? {} : command.payload)
   if (!parsed.success) {
     throw new ParleyError(
       'VALIDATION',
@@ -244,7 +245,15 @@ export async function send(
   const actor = rt.checkActor(opts?.actor, 'actor')
   const key = opts.idempotencyKey
   const print =
-    key === undefined ? '' : rt.fingerprint(['send', caseId, command?.type, command?.payload ?? {}, actor])
+    key === undefined
+      ? ''
+      : rt.fingerprint([
+          'send',
+          caseId,
+          command?.type,
+          command?.payload === undefined ? {} : command.payload,
+          actor,
+        ])
   if (key !== undefined) {
     const replayed = await rt.replay(key, print, actor)
     if (replayed) return replayed

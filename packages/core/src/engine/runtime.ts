@@ -6,7 +6,7 @@ import { memoryStore } from '../store/memory-store'
 import type { Store, StoreTransaction } from '../store/store'
 import { type Clock, systemClock } from '../time/clock'
 import type { WorkflowDefinition } from '../workflow/define-workflow'
-import type { planDeadlines } from './deadlines'
+import type { DeadlinePlan } from './deadlines'
 import { createId } from './ids'
 import type { MachineResult } from './machine-step'
 import type { EngineOptions } from './types'
@@ -27,7 +27,11 @@ export interface Runtime {
   replay(key: string, print: string, viewer: Actor): Promise<CaseView | null>
   stamp(record: CaseRecord, result: MachineResult, at: number): DomainEvent[]
   publish(events: readonly DomainEvent[]): void
-  applyDeadlines(tx: StoreTransaction, plan: ReturnType<typeof planDeadlines>, caseId: string): Promise<void>
+  applyDeadlines(
+    tx: StoreTransaction,
+    plan: Pick<DeadlinePlan, 'cancel' | 'upsert'>,
+    caseId: string,
+  ): Promise<void>
 }
 
 /** Builds the runtime from the engine options. */
@@ -151,7 +155,7 @@ export function createRuntime(options: EngineOptions): Runtime {
 
   async function applyDeadlines(
     tx: StoreTransaction,
-    plan: ReturnType<typeof planDeadlines>,
+    plan: Pick<DeadlinePlan, 'cancel' | 'upsert'>,
     caseId: string,
   ) {
     for (const name of plan.cancel) await tx.cancelDeadline(caseId, name)

@@ -22,16 +22,29 @@ export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean
       actor: SYSTEM_ACTOR,
       at: now,
     }
-    let built: ReturnType<typeof transitionCase>
+    let built: Pick<ReturnType<typeof transitionCase>, 'next' | 'events'> & {
+      plan: { cancel: string[]; upsert: ReturnType<typeof transitionCase>['plan']['upsert'] }
+    }
+    let refused = false
     try {
       built = transitionCase(rt, record, def, event, claim)
     } catch (error) {
-      if (ParleyError.is(error, 'EVENT_NOT_ALLOWED')) {
-        // The state has the deadline but a guard refused it: drop it, it will not be re-armed.
-        await rt.store.transaction((tx) => tx.completeDeadline(claim.caseId, claim.name, claim.token))
-        return false
+      if (!ParleyError.is(error, 'EVENT_NOT_ALLOWED')) throw error
+      // The state has the deadline but a guard refused its event. Record that it came due (an
+      // audit entry, so versions and audit stay in step) and disarm it: it is not re-armed for
+      // this due time, and the case's view no longer shows it.
+      refused = true
+      const { [claim.name]: _gone, ...armed } = record.timers.armed
+      built = {
+        next: {
+          ...record,
+          version: record.version + 1,
+          timers: { ...record.timers, armed, fired: { ...record.timers.fired, [claim.name]: claim.dueAt } },
+          updatedAt: now,
+        },
+        plan: { cancel: [], upsert: [] },
+        events: [],
       }
-      throw error
     }
     const { next, plan, events } = built
     const entry: AuditEntry = {
@@ -40,7 +53,7 @@ export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean
       at: now,
       actor: SYSTEM_ACTOR,
       type: event.type,
-      payload: event.payload,
+      payload: refused ? { ...(event.payload as object), refused: true } : event.payload,
       from: record.state,
       to: next.state,
       emitted: events.map((e) => e.type),
@@ -55,7 +68,7 @@ export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean
         return true
       })
       if (committed) rt.publish(events)
-      return committed
+      return committed && !refused
     } catch (error) {
       if (ParleyError.is(error, 'CONFLICT')) {
         await backoff(attempt)

@@ -1,15 +1,22 @@
 import type { StateValue } from 'xstate'
 
-/** `'a'` → `'a'`; `{ a: 'b' }` → `'a.b'`; parallel regions are joined with `,`. */
+/**
+ * The leaf states as dotted paths: `'a'` → `'a'`; `{ a: 'b' }` → `'a.b'`; parallel regions are
+ * joined with `,` and keep their parents: `{ a: { x: 'p', y: 'q' } }` → `'a.x.p,a.y.q'`.
+ */
 export function statePath(value: StateValue): string {
-  if (typeof value === 'string') return value
-  const parts: string[] = []
+  return leafPaths(value, '').join(',')
+}
+
+function leafPaths(value: StateValue, prefix: string): string[] {
+  if (typeof value === 'string') return [prefix + value]
+  const out: string[] = []
   for (const [key, child] of Object.entries(value)) {
-    if (child === undefined) continue
-    const sub = statePath(child as StateValue)
-    parts.push(sub === '' ? key : `${key}.${sub}`)
+    if (child === undefined || (typeof child === 'object' && Object.keys(child).length === 0))
+      out.push(prefix + key)
+    else out.push(...leafPaths(child as StateValue, `${prefix}${key}.`))
   }
-  return parts.join(',')
+  return out
 }
 
 /** Every active state node's path: `{ a: 'b' }` → `['a', 'a.b']`. */
