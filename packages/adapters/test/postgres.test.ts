@@ -151,6 +151,50 @@ describe('postgresStore', () => {
     )
   })
 
+  it('sends buffered outbox and deadline writes in order, visible to reads later in the transaction', async () => {
+    const { store } = freshStore()
+    const event = (id: string) => ({
+      id,
+      type: 't',
+      caseId: 'c1',
+      workflow: 'w',
+      seq: 1,
+      at: 1,
+      payload: { id },
+    })
+    const listed = await store.transaction(async (tx) => {
+      await tx.upsertDeadline({ caseId: 'c1', name: 'a', event: 'a', dueAt: 10 })
+      await tx.cancelDeadline('c1', 'a')
+      await tx.upsertDeadline({ caseId: 'c1', name: 'b', event: 'b', dueAt: 20 })
+      await tx.enqueue([event('e1'), event('e2')])
+      const seen = await tx.listDeadlines('c1')
+      await tx.cancelDeadline('c1', 'b')
+      await tx.upsertDeadline({ caseId: 'c1', name: 'a', event: 'a2', dueAt: 30 })
+      await tx.enqueue([event('e3')])
+      return seen
+    })
+    expect(listed.map((d) => d.name)).toEqual(['b'])
+    expect(await store.transaction((tx) => tx.listDeadlines('c1'))).toEqual([
+      { caseId: 'c1', name: 'a', event: 'a2', dueAt: 30 },
+    ])
+    expect((await store.claimOutbox(100, 10, 1000)).map((r) => r.id)).toEqual(['e1', 'e2', 'e3'])
+  })
+
+  it('reports a buffered write that fails at commit as CONFLICT and rolls the whole transaction back', async () => {
+    const { store } = freshStore()
+    const event = { id: 'dup', type: 't', caseId: 'c1', workflow: 'w', seq: 1, at: 1, payload: {} }
+    await store.transaction((tx) => tx.enqueue([event]))
+    const c = sampleCase()
+    const error = await store
+      .transaction(async (tx) => {
+        await tx.insertCase(c)
+        await tx.enqueue([event])
+      })
+      .catch((e: unknown) => e)
+    expect(ParleyError.is(error, 'CONFLICT')).toBe(true)
+    expect(await store.getCase(c.id)).toBeNull()
+  })
+
   it('runs a whole case through the engine and finds it by each index', async () => {
     const { store } = freshStore()
     const clock = manualClock()

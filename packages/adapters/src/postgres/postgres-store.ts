@@ -175,7 +175,12 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     },
     transaction: async (fn) => {
       const p = await getPool()
-      return inTx(p, (c) => fn(makeTx(c)))
+      return inTx(p, async (c) => {
+        const { tx, flush } = makeTx(c)
+        const result = await fn(tx)
+        await flush()
+        return result
+      })
     },
     getCase: (id) => run('Reading a case', (p) => readCase(p, id, false)),
     getIdempotency: (key) => run('Reading an idempotency key', (p) => readIdempotency(p, key)),

@@ -18,6 +18,7 @@ import {
   storeFailed,
 } from '../shared/rows'
 import type { PgPool, PgPoolClient, PgQueryable, PgResult } from './driver'
+import { createWriteBuffer } from './write-buffer'
 
 // The SQL of the Postgres store: the transaction methods and the listing query.
 
@@ -74,8 +75,10 @@ export function statements(q: Query) {
     return rows[0] ? decodeIdempotency(rows[0]) : null
   }
 
-  function makeTx(c: PgPoolClient): StoreTransaction {
-    return guardMethods<StoreTransaction>(
+  /** The transaction methods on one connection, and the flush to run before COMMIT. */
+  function makeTx(c: PgPoolClient): { tx: StoreTransaction; flush: () => Promise<void> } {
+    const buffer = createWriteBuffer(q, c)
+    const tx = guardMethods<StoreTransaction>(
       {
         // Locks the row: a read-modify-write inside one transaction is safe against other processes.
         getCase: (id) => readCase(c, id, true),
@@ -132,17 +135,10 @@ export function statements(q: Query) {
           if (rowCount === 0) throw new ParleyError('CONFLICT', `Idempotency key ${r.key} already used.`)
         },
         async enqueue(events: readonly DomainEvent[]) {
-          if (events.length === 0) return
-          // One statement for all rows; WITH ORDINALITY keeps their order in `position`.
-          await q(
-            c,
-            `INSERT INTO {s}.outbox (id, case_id, event)
-           SELECT e.id, e.case_id, e.event::json FROM unnest($1::text[], $2::text[], $3::text[])
-             WITH ORDINALITY AS e(id, case_id, event, n) ORDER BY e.n`,
-            [events.map((e) => e.id), events.map((e) => e.caseId), events.map((e) => JSON.stringify(e))],
-          )
+          buffer.enqueue(events)
         },
         async listDeadlines(caseId) {
+          await buffer.flush()
           const { rows } = await q<{ case_id: string; name: string; event: string; due_at: string }>(
             c,
             'SELECT case_id, name, event, due_at FROM {s}.deadlines WHERE case_id = $1 ORDER BY name',
@@ -156,18 +152,13 @@ export function statements(q: Query) {
           }))
         },
         async upsertDeadline(d) {
-          await q(
-            c,
-            `INSERT INTO {s}.deadlines (case_id, name, event, due_at, token, claimed_until) VALUES ($1, $2, $3, $4, NULL, 0)
-           ON CONFLICT (case_id, name) DO UPDATE SET event = excluded.event, due_at = excluded.due_at,
-             token = NULL, claimed_until = 0`,
-            [d.caseId, d.name, d.event, d.dueAt],
-          )
+          buffer.upsertDeadline(d)
         },
         async cancelDeadline(caseId, name) {
-          await q(c, 'DELETE FROM {s}.deadlines WHERE case_id = $1 AND name = $2', [caseId, name])
+          buffer.cancelDeadline(caseId, name)
         },
         async completeDeadline(caseId, name, token) {
+          await buffer.flush()
           // Lock the case row before the deadline row: `send` takes them in that order (update the
           // case, then re-arm), and firing a deadline the other way round would deadlock with it.
           const { rowCount } = await q(
@@ -182,6 +173,14 @@ export function statements(q: Query) {
       },
       mapError,
     )
+    const flush = async () => {
+      try {
+        await buffer.flush()
+      } catch (error) {
+        throw mapError(error)
+      }
+    }
+    return { tx, flush }
   }
   return { readCase, readIdempotency, makeTx }
 }
