@@ -9,12 +9,15 @@ import { returnsInvariants } from './returns-invariants'
 // Deliberately broken variants of the returns workflow: each is a mistake a team could make, and
 // each test shows the kit catching it. A kit that passes everything proves nothing.
 
+// #region broken-setup
 const base = returns()
 
 /** Swaps the machine's implementations (guards, actions) the way `machine.provide` lets a user. */
 const withMachine = (machine: typeof base.machine) => defineWorkflow({ ...base, machine })
+// #endregion broken-setup
 
 describe('the kit catches a broken returns workflow', () => {
+  // #region broken
   it('reports a seller refund above the order total, with a transcript and a replayable seed', async () => {
     // The bug: the guard that caps a refund at the order total was dropped.
     const broken = withMachine(base.machine.provide({ guards: { refundWithinOrder: () => true } }))
@@ -37,6 +40,7 @@ describe('the kit catches a broken returns workflow', () => {
       checkWorkflow(broken, { invariants: returnsInvariants, seed: failure.seed, path: failure.path! }),
     ).rejects.toThrow(/"refundWithinOrder" broken/)
   })
+  // #endregion broken
 
   it('reports a refund announced twice', async () => {
     // The bug: `refund.requested` emitted twice by one transition.

@@ -9,6 +9,7 @@ const refundsRequested = (history: Parameters<WorkflowInvariant<ReturnsContext>>
   history.flatMap((e) => e.emitted).filter((t) => t === 'refund.requested').length
 
 /** The invariants of {@link returns}, by name. */
+// #region invariants
 export const returnsInvariants: Record<string, WorkflowInvariant<ReturnsContext>> = {
   /** Nobody is refunded more than they paid, nor a non-positive amount. */
   refundWithinOrder: ({ view }) => {
@@ -55,3 +56,4 @@ export const returnsInvariants: Record<string, WorkflowInvariant<ReturnsContext>
     )
   },
 }
+// #endregion invariants

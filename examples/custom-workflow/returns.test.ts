@@ -49,6 +49,7 @@ describe('returns workflow', () => {
     expect(decided.context.refundAmount).toBe(80)
   })
 
+  // #region check
   it('has a sound graph with a deadline in every waiting state', () => {
     expect(checkWorkflowGraph(returns(), { expectDeadlines: () => true })).toEqual([])
   })
@@ -70,4 +71,5 @@ describe('returns workflow', () => {
       ]),
     )
   })
+  // #endregion check
 })
