@@ -5,7 +5,10 @@ import { ParleyError } from '@parley/core'
 /** Where a relay or consumer gets its NATS connection: one you own, or servers to dial. */
 export type ConnectionSource =
   | {
-      /** A connection you opened and close yourself. */
+      /**
+       * A connection you opened and close yourself. Open it with `noAsyncTraces: true`: with
+       * async traces on, nats.js builds an Error per request, a relay's largest CPU cost.
+       */
       connection: NatsConnection
       servers?: never
     }
