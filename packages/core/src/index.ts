@@ -1,6 +1,9 @@
 // Public API of @parley/core. Internals (store helpers, machine stepping) stay out on purpose:
 // adapters and workflows use only what is exported here.
 
+export { createEngine } from './engine/engine'
+export { createId } from './engine/ids'
+export { activePaths, statePath } from './engine/state-path'
 export type {
   CaseCommand,
   DomainEventMap,
@@ -10,10 +13,7 @@ export type {
   OpenOptions,
   Permission,
   SendOptions,
-} from './engine/engine'
-export { createEngine } from './engine/engine'
-export { createId } from './engine/ids'
-export { activePaths, statePath } from './engine/state-path'
+} from './engine/types'
 export type { CaseView } from './engine/view'
 export { defaultView } from './engine/view'
 export type { IssuePath, ParleyErrorCode, ParleyErrorOptions, ParleyIssue } from './errors/parley-error'

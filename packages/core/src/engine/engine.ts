@@ -5,17 +5,6 @@ import { createRuntime } from './runtime'
 import { runDueDeadlines, startScheduler } from './scheduler'
 import type { Engine, EngineOptions } from './types'
 
-export type {
-  CaseCommand,
-  DomainEventMap,
-  Engine,
-  EngineOptions,
-  ListQuery,
-  OpenOptions,
-  Permission,
-  SendOptions,
-} from './types'
-
 /**
  * Creates an engine: the registry of workflows, the store (the in-memory store by default), the
  * clock, and the in-process domain-event emitter.
