@@ -315,7 +315,7 @@ const reachable = await pool.query('SELECT 1').then(
 if (reachable) {
   const schemas: string[] = []
   const schema = () => {
-    schemas.push(`parley_bench_${process.pid}_${schemas.length}`)
+    schemas.push(`parley_storebench_${process.pid}_${schemas.length}`)
     return schemas[schemas.length - 1]!
   }
   const nPg = Math.round(2_000 * scale)
