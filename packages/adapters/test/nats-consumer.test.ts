@@ -89,6 +89,26 @@ describe('consumeDomainEvents', () => {
     expect(errors).toHaveLength(2)
   })
 
+  it('keeps order through a retry: with maxAckPending 1 the next event waits for the failed one', async () => {
+    const { stream, prefix } = await relayed('ordered', 1, 3)
+    const seen: string[] = []
+    const consumer = await consumeDomainEvents({
+      connection: nc,
+      stream,
+      subjectPrefix: prefix,
+      durable: 'ordered',
+      retryDelayMs: 50,
+      onError: () => {},
+      handler: (event, { deliveryCount }) => {
+        seen.push(`${event.seq}#${deliveryCount}`)
+        if (event.seq === 1 && deliveryCount === 1) throw new Error('flaky')
+      },
+    })
+    await waitFor(() => seen.length === 4)
+    await consumer.stop()
+    expect(seen).toEqual(['1#1', '1#2', '2#1', '3#1'])
+  })
+
   it('dead-letters an event after maxDeliver failed attempts and terminates it', async () => {
     const { stream, prefix } = await relayed('dlq', 1, 2)
     const dlq = deadLetters(`${prefix}-dlq.poisoned`)
