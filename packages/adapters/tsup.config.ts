@@ -11,5 +11,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  external: ['@parley/core', 'better-sqlite3', 'pg', '@nats-io/jetstream', '@nats-io/transport-node'],
+  external: ['@parley/core', 'better-sqlite3', 'pg', '@nats-io/jetstream', '@nats-io/transport-node', 'zod'],
 })

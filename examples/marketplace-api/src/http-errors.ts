@@ -12,6 +12,7 @@ export const STATUS: Record<ParleyErrorCode, 400 | 403 | 404 | 409 | 412 | 422 |
   CASE_CORRUPT: 500,
   WORKFLOW_FAILED: 500,
   STORE_FAILED: 503,
+  TRANSPORT_FAILED: 503,
 }
 
 /** Converts anything thrown into a status and a JSON body; unknown errors are 500s without details. */

@@ -139,7 +139,7 @@ export function natsRelay(options: NatsRelayOptions): NatsRelay {
       // A connection we dialled and that gave up is dialled again; one the caller owns is theirs to replace.
       if (!owned)
         throw new ParleyError(
-          'STORE_FAILED',
+          'TRANSPORT_FAILED',
           'The NATS connection given to natsRelay is closed: pass an open one.',
         )
       connection = null

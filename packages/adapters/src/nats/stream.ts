@@ -57,7 +57,7 @@ export async function dial(servers: string | string[], name: string): Promise<Na
 /**
  * Makes sure the stream exists and captures `${prefix}.>`: creates it when missing (unless
  * `ensure` is false), adds the subject to an existing stream that lacks it.
- * @throws ParleyError `STORE_FAILED` when the stream is missing and may not be created.
+ * @throws ParleyError `TRANSPORT_FAILED` when the stream is missing and may not be created.
  */
 export async function ensureDomainStream(
   jsm: JetStreamManager,
@@ -79,7 +79,7 @@ export async function ensureDomainStream(
   }
   if (!ensure)
     throw new ParleyError(
-      'STORE_FAILED',
+      'TRANSPORT_FAILED',
       `JetStream stream "${name}" does not exist. Create it with subjects "${subject}", or pass ensureStream: true.`,
     )
   return jsm.streams.add({ name, subjects: [subject], duplicate_window: duplicateWindowMs * 1_000_000 })

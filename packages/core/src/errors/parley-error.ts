@@ -11,6 +11,7 @@
  * - `CASE_CORRUPT`: a stored case (snapshot, row) cannot be read back by its workflow.
  * - `WORKFLOW_FAILED`: the workflow's own code threw while handling an event; nothing was written.
  * - `STORE_FAILED`: the store failed for a reason other than a version conflict.
+ * - `TRANSPORT_FAILED`: a broker (NATS JetStream) refused or could not be reached.
  */
 export type ParleyErrorCode =
   | 'VALIDATION'
@@ -23,6 +24,7 @@ export type ParleyErrorCode =
   | 'CASE_CORRUPT'
   | 'WORKFLOW_FAILED'
   | 'STORE_FAILED'
+  | 'TRANSPORT_FAILED'
 
 /** A path into the faulty value: object keys and array indexes, as zod reports them. */
 export type IssuePath = ReadonlyArray<string | number>

@@ -51,6 +51,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const idempotency = new Map<string, string>()
   const deadlines = new Map<string, Map<string, StoredDeadline>>()
   const outbox: StoredOutbox[] = []
+  const outboxById = new Map<string, StoredOutbox>()
   let position = 0
   let closed = false
   const mutex = new Mutex()
@@ -119,7 +120,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       async enqueue(events: readonly DomainEvent[]) {
         for (const e of events) {
           position += 1
-          outbox.push({
+          const row: StoredOutbox = {
             row: JSON.stringify(e),
             id: e.id,
             caseId: e.caseId,
@@ -127,9 +128,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
             attempts: 0,
             claimedUntil: 0,
             acked: false,
-          })
+          }
+          outbox.push(row)
+          outboxById.set(e.id, row)
           undo.push(() => {
             outbox.pop()
+            outboxById.delete(e.id)
             position -= 1
           })
         }
@@ -284,11 +288,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     ackOutbox(ids) {
       return mutex.run(async () => {
         check()
-        const set = new Set(ids)
-        for (const row of outbox) if (set.has(row.id)) row.acked = true
+        for (const id of ids) {
+          const row = outboxById.get(id)
+          if (row) row.acked = true
+        }
         // Drop the acknowledged head so the outbox does not grow without bound.
         let n = 0
-        while (n < outbox.length && outbox[n]!.acked) n++
+        while (n < outbox.length && outbox[n]!.acked) outboxById.delete(outbox[n++]!.id)
         if (n > 0) outbox.splice(0, n)
       })
     },
