@@ -62,6 +62,21 @@ describe('sqliteStore', () => {
     await store.close()
   })
 
+  it('refuses a call to the store itself inside its own transaction instead of waiting forever', async () => {
+    const store = sqliteStore()
+    const c = sampleCase()
+    const error = await store
+      .transaction(async (tx) => {
+        await tx.insertCase(c)
+        return store.getCase(c.id)
+      })
+      .catch((e: unknown) => e)
+    expect(ParleyError.is(error, 'STORE_FAILED')).toBe(true)
+    expect((error as Error).message).toMatch(/use the `tx`/)
+    expect(await store.getCase(c.id)).toBeNull()
+    await store.close()
+  })
+
   it('refuses a table prefix that is not a plain identifier', () => {
     expect(() => sqliteStore({ tablePrefix: 'x; DROP TABLE y' })).toThrow(/plain SQL identifier/)
   })

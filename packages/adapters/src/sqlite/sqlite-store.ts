@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import type { ClaimedDeadline, OutboxRow, Store, StoreTransaction } from '@parley/core'
 import { ParleyError } from '@parley/core'
@@ -51,6 +52,20 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000
   const owned = options.database === undefined
   const mutex = new Mutex()
+  // Marks the async context of a running transaction, to refuse (instead of hanging on) a call to
+  // the store's own methods from inside it.
+  const inside = new AsyncLocalStorage<{ open: boolean }>()
+  const lock = <T>(fn: () => Promise<T> | T): Promise<T> => {
+    if (inside.getStore()?.open) {
+      return Promise.reject(
+        new ParleyError(
+          'STORE_FAILED',
+          'A SQLite store method was called inside store.transaction(fn): use the `tx` passed to fn; the store waits for the transaction to end.',
+        ),
+      )
+    }
+    return mutex.run(fn)
+  }
   const statements = new Map<string, SqliteStatement>()
   let db: SqliteDatabase | null = null
   let opening: Promise<SqliteDatabase> | null = null
@@ -167,7 +182,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     await begin(d)
     let result: T
     try {
-      result = await fn(tx)
+      const context = { open: true }
+      try {
+        result = await inside.run(context, () => fn(tx))
+      } finally {
+        context.open = false
+      }
     } catch (error) {
       if (d.inTransaction) d.exec('ROLLBACK')
       throw error
@@ -206,7 +226,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   const tx = sqliteTransaction(stmt)
 
   const read = <T>(fn: () => T): Promise<T> =>
-    mutex.run(async () => {
+    lock(async () => {
       await ready()
       try {
         return fn()
@@ -220,12 +240,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   return {
     capabilities: { multiProcess: !inMemory, durable: !inMemory },
     migrate: () =>
-      mutex.run(async () => {
+      lock(async () => {
         const applied = await runMigrations(await conn(false))
         migrated = true
         return applied
       }),
-    transaction: (fn) => mutex.run(() => writeAsync(fn)),
+    transaction: (fn) => lock(() => writeAsync(fn)),
     getCase: (id) => read(() => readCase(stmt, id)),
     getIdempotency: (key) => read(() => readIdempotency(stmt, key)),
     readAudit: (caseId) =>
@@ -244,7 +264,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
         return row.t === null ? null : Number(row.t)
       }),
     claimDue: (now, limit, leaseMs) =>
-      mutex.run(() =>
+      lock(() =>
         write(() => {
           const rows = stmt(
             `SELECT case_id, name FROM {p}deadlines WHERE due_at <= ? AND claimed_until <= ?
@@ -265,7 +285,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
         }),
       ),
     claimOutbox: (now, limit, leaseMs) =>
-      mutex.run(() =>
+      lock(() =>
         write(() => {
           // Per-case order: skip a row while an earlier unacknowledged row of its case is leased.
           const rows = stmt(
@@ -286,7 +306,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
         }),
       ),
     ackOutbox: (ids) =>
-      mutex.run(() =>
+      lock(() =>
         write(() => {
           // Acknowledged rows are deleted: they are never handed out again and the table stays small.
           const s = stmt('DELETE FROM {p}outbox WHERE id = ?')
@@ -294,7 +314,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
         }),
       ),
     close: () =>
-      mutex.run(async () => {
+      lock(async () => {
         if (closed) return
         closed = true
         const d = db ?? (opening ? await opening.catch(() => null) : null)
