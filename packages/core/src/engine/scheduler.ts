@@ -5,6 +5,9 @@ import type { WorkflowEvent } from '../workflow/define-workflow'
 import { transitionCase } from './commands'
 import { backoff, type Runtime, wrapStore } from './runtime'
 
+/** Thrown inside a firing's transaction to roll it back when the claim no longer holds. */
+const LOST_CLAIM = new Error('deadline claim lost')
+
 /** Fires one claimed deadline; true when it changed the case. */
 export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean> {
   for (let attempt = 0; attempt <= rt.maxRetries; attempt++) {
@@ -59,14 +62,22 @@ export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean
       emitted: events.map((e) => e.type),
     }
     try {
-      const committed = await rt.store.transaction(async (tx) => {
-        if (!(await tx.completeDeadline(claim.caseId, claim.name, claim.token))) return false
-        await tx.updateCase(next, record.version)
-        await tx.appendAudit(entry)
-        await tx.enqueue(events)
-        await rt.applyDeadlines(tx, plan, record.id)
-        return true
-      })
+      const committed = await rt.store
+        .transaction(async (tx) => {
+          // The case row first, as in `send`: one lock order everywhere, so row-locking stores
+          // cannot deadlock a firing against a send.
+          await tx.updateCase(next, record.version)
+          if (!(await tx.completeDeadline(claim.caseId, claim.name, claim.token))) throw LOST_CLAIM
+          await tx.appendAudit(entry)
+          await tx.enqueue(events)
+          await rt.applyDeadlines(tx, plan, record.id)
+          return true
+        })
+        .catch((error: unknown) => {
+          // Another scheduler took the deadline over (our lease ran out): it fires it, not us.
+          if (error === LOST_CLAIM) return false
+          throw error
+        })
       if (committed) rt.publish(events)
       return committed && !refused
     } catch (error) {

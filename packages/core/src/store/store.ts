@@ -44,6 +44,10 @@ export interface StoreCapabilities {
 /**
  * What a store does inside one transaction. Everything written through it commits together
  * or not at all.
+ *
+ * Lock order: the engine always writes the case row (`insertCase` / `updateCase`) before it
+ * touches that case's deadlines, audit, outbox or idempotency records, so a store that locks rows
+ * cannot deadlock two transactions on one case.
  */
 export interface StoreTransaction {
   /** The case, or `null`. */
@@ -55,7 +59,10 @@ export interface StoreTransaction {
    * @throws ParleyError `CONFLICT` on a version mismatch (or `NOT_FOUND`).
    */
   updateCase(record: CaseRecord, expectedVersion: number): Promise<void>
-  /** Appends to the audit log. @throws ParleyError `CONFLICT` when (caseId, seq) exists. */
+  /**
+   * Appends to the audit log. @throws ParleyError `CONFLICT` when `seq` is not greater than the
+   * case's last entry (a duplicate or an out-of-order append).
+   */
   appendAudit(entry: AuditEntry): Promise<void>
   /** Reads an idempotency record inside the transaction. */
   getIdempotency(key: string): Promise<IdempotencyRecord | null>
@@ -108,8 +115,11 @@ export interface Store {
    * case is unacknowledged and leased to someone else (per-case order).
    */
   claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]>
-  /** Acknowledges outbox rows: they are never handed out again. */
+  /** Acknowledges outbox rows: they are never handed out again (a store may delete them). */
   ackOutbox(ids: readonly string[]): Promise<void>
-  /** Releases resources (connections). The store is unusable afterwards. */
+  /**
+   * Releases what the store opened itself (connections, files). A database or pool handed in by
+   * the caller stays open: its owner closes it. The store is unusable afterwards.
+   */
   close(): Promise<void>
 }

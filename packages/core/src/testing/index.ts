@@ -24,7 +24,7 @@ export type {
 } from './run-scenario'
 export { runScenario } from './run-scenario'
 export type { TestStoreOptions } from './test-store'
-export { testStore } from './test-store'
+export { sampleCase, testStore } from './test-store'
 export type { SentEvent, StepOutcome, TranscriptStep } from './transcript'
 export { formatCommand, formatPayload, formatStep, formatTranscript } from './transcript'
 export type { ZodArbitraryOptions } from './zod-arbitrary'
