@@ -4,66 +4,12 @@
  * The engine's step adds authorisation, zod validation, audit, outbox, deadlines and a
  * transaction; the aim is at most 3× the bare cycle. Prints the ratio measured in this run.
  */
-import {
-  createEngine,
-  defineWorkflow,
-  type EmittedEvent,
-  manualClock,
-  memoryStore,
-  type WorkflowEvent,
-} from '@parley/core'
-import { assign, createActor, emit, setup } from 'xstate'
-import { z } from 'zod'
+import { createEngine, manualClock, memoryStore } from '@parley/core'
+import { createActor } from 'xstate'
+import { pingPong, pingPongMachine } from './fixtures/ping-pong'
 
-const machine = setup({
-  types: {} as {
-    context: { turns: number; last: string }
-    events: WorkflowEvent<'answer', { body: string }>
-    emitted: EmittedEvent
-  },
-}).createMachine({
-  id: 'pingPong',
-  initial: 'awaitingSeller',
-  context: { turns: 0, last: '' },
-  states: {
-    awaitingSeller: {
-      on: {
-        answer: {
-          target: 'awaitingBuyer',
-          actions: [
-            assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }),
-            emit({ type: 'turn.changed', payload: { to: 'buyer' } }),
-          ],
-        },
-      },
-    },
-    awaitingBuyer: {
-      on: {
-        answer: {
-          target: 'awaitingSeller',
-          actions: [
-            assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }),
-            emit({ type: 'turn.changed', payload: { to: 'seller' } }),
-          ],
-        },
-      },
-    },
-  },
-})
-
-const workflow = defineWorkflow({
-  name: 'pingPong',
-  version: 1,
-  machine,
-  input: z.object({ parties: z.object({ buyer: z.string(), seller: z.string() }) }),
-  events: {
-    answer: {
-      schema: z.object({ body: z.string().min(1).max(2000) }),
-      roles: ['buyer', 'seller', 'operator'],
-    },
-  },
-  deadlines: { awaitingSeller: { sellerDue: 'P3D' }, awaitingBuyer: { buyerDue: 'P7D' } },
-})
+const machine = pingPongMachine
+const workflow = pingPong
 
 const N = Number(process.env.BENCH_N ?? 20_000)
 const actor = { role: 'operator', id: 'o1' } as const

@@ -18,67 +18,15 @@ import {
   createEngine,
   createId,
   type DomainEvent,
-  defineWorkflow,
-  type EmittedEvent,
   manualClock,
   memoryStore,
   type Store,
-  type WorkflowEvent,
 } from '@parley/core'
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import { assign, emit, setup } from 'xstate'
-import { z } from 'zod'
+import { pingPong } from './fixtures/ping-pong'
 
-const machine = setup({
-  types: {} as {
-    context: { turns: number; last: string }
-    events: WorkflowEvent<'answer', { body: string }>
-    emitted: EmittedEvent
-  },
-}).createMachine({
-  id: 'pingPong',
-  initial: 'awaitingSeller',
-  context: { turns: 0, last: '' },
-  states: {
-    awaitingSeller: {
-      on: {
-        answer: {
-          target: 'awaitingBuyer',
-          actions: [
-            assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }),
-            emit({ type: 'turn.changed', payload: { to: 'buyer' } }),
-          ],
-        },
-      },
-    },
-    awaitingBuyer: {
-      on: {
-        answer: {
-          target: 'awaitingSeller',
-          actions: [
-            assign({ turns: ({ context }) => context.turns + 1, last: ({ event }) => event.payload.body }),
-            emit({ type: 'turn.changed', payload: { to: 'seller' } }),
-          ],
-        },
-      },
-    },
-  },
-})
-
-const workflow = defineWorkflow({
-  name: 'pingPong',
-  version: 1,
-  machine,
-  input: z.object({ parties: z.object({ buyer: z.string(), seller: z.string() }) }),
-  events: {
-    answer: {
-      schema: z.object({ body: z.string().min(1).max(2000) }),
-      roles: ['buyer', 'seller', 'operator'],
-    },
-  },
-  deadlines: { awaitingSeller: { sellerDue: 'P3D' }, awaitingBuyer: { buyerDue: 'P7D' } },
-})
+const workflow = pingPong
 
 const scale = Number(process.env.BENCH_N ?? 1)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
