@@ -132,25 +132,6 @@ describe('postgresStore', () => {
     expect(await firing).toBe(false)
   })
 
-  it('moves a case in the party and done indexes when an update changes its parties or finishes it', async () => {
-    const { store } = freshStore()
-    const c = sampleCase({ parties: { buyer: 'b1', seller: 's1' } })
-    await store.transaction((tx) => tx.insertCase(c))
-    const moved = { ...c, version: 2, parties: { buyer: 'b2', seller: 's1' }, done: true, state: 'closed' }
-    await store.transaction((tx) => tx.updateCase(moved, 1))
-    expect(await store.getCase(c.id)).toEqual(moved)
-    const ids = async (q: Parameters<typeof store.listCases>[0]) =>
-      (await store.listCases(q)).items.map((x) => x.id)
-    expect(await ids({ party: 'b2' })).toEqual([c.id])
-    expect(await ids({ party: 'b1' })).not.toContain(c.id)
-    expect(await ids({ party: { role: 'buyer', id: 'b2' }, includeDone: false })).toEqual([])
-    await expect(store.transaction((tx) => tx.updateCase({ ...moved, version: 3 }, 1))).rejects.toMatchObject(
-      {
-        code: 'CONFLICT',
-      },
-    )
-  })
-
   it('sends buffered outbox and deadline writes in order, visible to reads later in the transaction', async () => {
     const { store } = freshStore()
     const event = (id: string) => ({

@@ -136,6 +136,30 @@ export function testStore(options: TestStoreOptions): void {
         expect(await store.getCase(c.id)).toEqual(v2)
       })
 
+      it('moves a case in the party and done filters when an update changes its parties or finishes it', async () => {
+        const s = await fresh()
+        const c = sampleCase({ parties: { buyer: 'b1', seller: 's1' } })
+        await s.transaction((tx) => tx.insertCase(c))
+        const moved = {
+          ...c,
+          version: 2,
+          parties: { buyer: 'b2', seller: 's1' },
+          done: true,
+          state: 'closed',
+        }
+        await s.transaction((tx) => tx.updateCase(moved, 1))
+        expect(await s.getCase(c.id)).toEqual(moved)
+        const ids = async (q: Parameters<Store['listCases']>[0]) =>
+          (await s.listCases(q)).items.map((x) => x.id)
+        expect(await ids({ party: 'b2' })).toEqual([c.id])
+        expect(await ids({ party: 'b1' })).not.toContain(c.id)
+        expect(await ids({ party: { role: 'buyer', id: 'b2' }, includeDone: false })).toEqual([])
+        await expectCode(
+          s.transaction((tx) => tx.updateCase({ ...moved, version: 3 }, 1)),
+          'CONFLICT',
+        )
+      })
+
       it('reports NOT_FOUND when updating a case that does not exist', async () => {
         await expectCode(
           store.transaction((tx) => tx.updateCase(sampleCase(), 1)),
