@@ -1,4 +1,4 @@
+import { memoryStore } from '@parley/core'
 import { testStore } from '@parley/core/testing'
-import { memoryStore } from '../src/index'
 
 testStore({ name: 'memory', create: async () => memoryStore() })
