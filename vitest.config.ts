@@ -18,7 +18,9 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'docs/**/*.test.ts'],
     testTimeout: 60_000,
     // In CI, also write a JSON report so .ci/run can print a plain "N passed, N failed" line.
-    ...(process.env.CI ? { reporters: ['default', 'json'], outputFile: { json: '.tmp/vitest-report.json' } } : {}),
+    ...(process.env.CI
+      ? { reporters: ['default', 'json'], outputFile: { json: '.tmp/vitest-report.json' } }
+      : {}),
     hookTimeout: 60_000,
   },
 })
