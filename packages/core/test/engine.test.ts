@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { assign, setup } from 'xstate'
 import { z } from 'zod'
 import { type Actor, createEngine, defineWorkflow, manualClock, memoryStore, ParleyError } from '../src/index'
-import { claimWorkflow } from './fixtures/claim-workflow'
+import { type ClaimContext, claimWorkflow } from './fixtures/claim-workflow'
 
 const buyer: Actor = { role: 'buyer', id: 'b1' }
 const seller: Actor = { role: 'seller', id: 's1' }
@@ -253,6 +253,14 @@ describe('reading cases', () => {
     expect((await engine.list({ viewer: buyer })).items.map((c) => c.id)).toEqual([a.id])
     expect((await engine.list({ viewer: seller })).items).toHaveLength(2)
     expect((await engine.list({ party: 'b2' })).items).toHaveLength(1)
+  })
+
+  it('types the view with the workflow context the caller names', async () => {
+    const { engine } = setupEngine()
+    const c = await engine.open<ClaimContext>('claim', input, { actor: buyer })
+    expectTypeOf(c.context.amount).toEqualTypeOf<number>()
+    const v = await engine.get<ClaimContext>(c.id, { viewer: buyer })
+    expect(v.context.amount).toBe(40)
   })
 
   it('tells a UI which events an actor may send now', async () => {

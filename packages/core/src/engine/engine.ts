@@ -1,9 +1,10 @@
+import type { Actor } from '../model/actor'
 import type { DomainEvent } from '../model/case'
 import { open, send } from './commands'
 import { allowedEvents, can, get, history, list } from './queries'
 import { createRuntime } from './runtime'
 import { runDueDeadlines, startScheduler } from './scheduler'
-import type { Engine, EngineOptions } from './types'
+import type { CaseCommand, Engine, EngineOptions, ListQuery, OpenOptions, SendOptions } from './types'
 
 /**
  * Creates an engine: the registry of workflows, the store (the in-memory store by default), the
@@ -18,10 +19,13 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     store: rt.store,
     clock: rt.clock,
-    open: (name, input, opts) => open(rt, name, input, opts),
-    send: (caseId, event, opts) => send(rt, caseId, event, opts),
-    get: (caseId, opts) => get(rt, caseId, opts),
-    list: (query) => list(rt, query),
+    // The context type is the caller's claim (see `Engine`): the casts only carry it through.
+    open: ((name: string, input: unknown, opts: OpenOptions) =>
+      open(rt, name, input, opts)) as Engine['open'],
+    send: ((caseId: string, event: CaseCommand, opts: SendOptions) =>
+      send(rt, caseId, event, opts)) as Engine['send'],
+    get: ((caseId: string, opts: { viewer: Actor }) => get(rt, caseId, opts)) as Engine['get'],
+    list: ((query?: ListQuery) => list(rt, query)) as Engine['list'],
     history: (caseId, opts) => history(rt, caseId, opts),
     can: (caseId, type, opts) => can(rt, caseId, type, opts),
     allowedEvents: (caseId, opts) => allowedEvents(rt, caseId, opts),

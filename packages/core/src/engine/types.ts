@@ -70,18 +70,35 @@ type Handler<K extends string> = (
   event: DomainEvent<K extends keyof DomainEventMap ? DomainEventMap[K] : unknown>,
 ) => void
 
-/** The Parley engine: opens cases, applies events atomically, fires durable deadlines. */
+/**
+ * The Parley engine: opens cases, applies events atomically, fires durable deadlines.
+ *
+ * `open`, `send`, `get` and `list` take the context type of the workflow as a type argument
+ * (`engine.get<DisputeContext>(id, { viewer })`): it is not checked at run time, and the view's
+ * context is what the viewer may see of it.
+ */
 export interface Engine {
   readonly store: Store
   readonly clock: Clock
   /** Opens a case of the named workflow. */
-  open(workflow: string, input: unknown, options: OpenOptions): Promise<CaseView>
+  open<TContext = Record<string, unknown>>(
+    workflow: string,
+    input: unknown,
+    options: OpenOptions,
+  ): Promise<CaseView<TContext>>
   /** Applies one event to a case, atomically. */
-  send(caseId: string, event: CaseCommand, options: SendOptions): Promise<CaseView>
+  send<TContext = Record<string, unknown>>(
+    caseId: string,
+    event: CaseCommand,
+    options: SendOptions,
+  ): Promise<CaseView<TContext>>
   /** The case as `viewer` may see it. */
-  get(caseId: string, options: { viewer: Actor }): Promise<CaseView>
+  get<TContext = Record<string, unknown>>(
+    caseId: string,
+    options: { viewer: Actor },
+  ): Promise<CaseView<TContext>>
   /** Cases matching the filters, with keyset pagination. */
-  list(query?: ListQuery): Promise<Page<CaseView>>
+  list<TContext = Record<string, unknown>>(query?: ListQuery): Promise<Page<CaseView<TContext>>>
   /** The audit trail, filtered by what `viewer` may see. */
   history(caseId: string, options: { viewer: Actor }): Promise<AuditEntry[]>
   /** Whether `actor` may send `type` now (payload-dependent guards aside). */
