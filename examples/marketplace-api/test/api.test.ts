@@ -43,6 +43,8 @@ describe('the marketplace API', () => {
     const lines: string[] = []
     await playDay(api, (l) => lines.push(l))
     const text = lines.join('\n')
+    expect(text).toContain('opens ticket → awaitingSeller')
+    expect(text).toContain('answers publicly → awaitingBuyer')
     expect(text).toContain('decides a partial refund of 20.00 EUR → resolved')
     expect(text).toContain('upholds the review → published')
     expect(text).toMatch(/resubmits without the phone number → published/)

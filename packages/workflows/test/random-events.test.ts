@@ -85,7 +85,7 @@ describe('random event sequences', () => {
       }),
       RUNS,
     )
-    expect([...seen]).toEqual(expect.arrayContaining(['closed', 'resolved', 'active.awaitingSeller']))
+    expect([...seen]).toEqual(expect.arrayContaining(['closed', 'resolved', 'awaitingSeller']))
   })
 
   it('listingModeration: final states absorb and only listed roles act', async () => {

@@ -15,6 +15,11 @@ export type TicketDeadline =
 /** Every event a ticket's machine receives: outside events and deadline firings. */
 export type TicketEvent = EventsOf<typeof ticketEventSchemas> | DeadlineEventsOf<TicketDeadline>
 
+/** The `on` block a state of the machine built by `setup` accepts, typed by its guards and actions. */
+type TicketTransitions<S extends { createMachine: (config: never) => unknown }> = NonNullable<
+  NonNullable<NonNullable<Parameters<S['createMachine']>[0]['states']>[string]>['on']
+>
+
 /** Whose turn it is to answer. */
 export type TicketTurn = 'buyer' | 'seller' | 'operator'
 
@@ -75,7 +80,7 @@ export function ticketMachine() {
     const message = toMessage(context.messages.length, event.actor, payloadOf(event, 'post'), event.at)
     return nextTurn(context, event.actor.role, message.audience)
   }
-  return setup({
+  const machineSetup = setup({
     types: {} as {
       context: TicketContext
       events: TicketEvent
@@ -159,9 +164,30 @@ export function ticketMachine() {
       }),
       closed: emit({ type: 'ticket.closed', payload: {} }),
     },
-  }).createMachine({
+  })
+  // What every turn state (awaitingSeller, awaitingBuyer, awaitingOperator) answers. The turn
+  // states are top-level so that `view.state` reads `awaitingSeller` and `engine.list({ state })`
+  // finds it; they share these transitions instead of inheriting them from a parent state.
+  const turnTransitions = {
+    post: [
+      { guard: { type: 'postTurns', params: { turn: 'seller' } }, target: 'awaitingSeller', actions: 'post' },
+      { guard: { type: 'postTurns', params: { turn: 'buyer' } }, target: 'awaitingBuyer', actions: 'post' },
+      {
+        guard: { type: 'postTurns', params: { turn: 'operator' } },
+        target: 'awaitingOperator',
+        actions: 'post',
+      },
+      // An internal note: the turn, and so the state, stays.
+      { actions: 'post' },
+    ],
+    escalate: { target: 'awaitingOperator', actions: 'escalate' },
+    assign: { actions: 'assign' },
+    setPriority: { actions: 'setPriority' },
+    resolve: { target: 'resolved', guard: 'isRequesterOrOperator', actions: 'resolve' },
+  } satisfies TicketTransitions<typeof machineSetup>
+  return machineSetup.createMachine({
     id: 'ticket',
-    initial: 'open',
+    initial: 'routing',
     context: ({ input }) => {
       const i = input.input
       const base: TicketContext = {
@@ -196,48 +222,22 @@ export function ticketMachine() {
       payload: { topic: context.topic, priority: context.priority, requester: context.requester.role },
     })),
     states: {
-      open: {
+      // Not a state a case rests in: it sends a new or reopened ticket to whoever's turn it is.
+      routing: {
         always: [
-          { guard: { type: 'turnIs', params: { turn: 'seller' } }, target: 'active.awaitingSeller' },
-          { guard: { type: 'turnIs', params: { turn: 'buyer' } }, target: 'active.awaitingBuyer' },
-          { target: 'active.awaitingOperator' },
+          { guard: { type: 'turnIs', params: { turn: 'seller' } }, target: 'awaitingSeller' },
+          { guard: { type: 'turnIs', params: { turn: 'buyer' } }, target: 'awaitingBuyer' },
+          { target: 'awaitingOperator' },
         ],
       },
-      active: {
-        initial: 'awaitingOperator',
-        on: {
-          post: [
-            {
-              guard: { type: 'postTurns', params: { turn: 'seller' } },
-              target: '.awaitingSeller',
-              actions: 'post',
-            },
-            {
-              guard: { type: 'postTurns', params: { turn: 'buyer' } },
-              target: '.awaitingBuyer',
-              actions: 'post',
-            },
-            {
-              guard: { type: 'postTurns', params: { turn: 'operator' } },
-              target: '.awaitingOperator',
-              actions: 'post',
-            },
-            { actions: 'post' },
-          ],
-          escalate: { target: '.awaitingOperator', actions: 'escalate' },
-          assign: { actions: 'assign' },
-          setPriority: { actions: 'setPriority' },
-          resolve: { target: 'resolved', guard: 'isRequesterOrOperator', actions: 'resolve' },
-        },
-        states: {
-          awaitingSeller: { on: { sellerResponseDue: { actions: 'breach' } } },
-          awaitingBuyer: { on: { buyerInactive: { target: '#ticket.resolved', actions: 'resolve' } } },
-          awaitingOperator: { on: { operatorResponseDue: { actions: 'breach' } } },
-        },
+      awaitingSeller: { on: { ...turnTransitions, sellerResponseDue: { actions: 'breach' } } },
+      awaitingBuyer: {
+        on: { ...turnTransitions, buyerInactive: { target: 'resolved', actions: 'resolve' } },
       },
+      awaitingOperator: { on: { ...turnTransitions, operatorResponseDue: { actions: 'breach' } } },
       resolved: {
         on: {
-          reopen: { target: 'open', guard: 'isRequesterOrOperator', actions: 'reopen' },
+          reopen: { target: 'routing', guard: 'isRequesterOrOperator', actions: 'reopen' },
           close: { target: 'closed', actions: 'closed' },
           reopenWindowEnds: { target: 'closed', actions: 'closed' },
         },

@@ -85,13 +85,13 @@ export function ticket(policy: TicketPolicy = {}): WorkflowDefinition<TicketInpu
       close: { schema: s.close, roles: ['operator'], description: 'Closes a resolved ticket now → closed.' },
     },
     deadlines: {
-      'active.awaitingSeller': {
+      awaitingSeller: {
         sellerResponseDue: { due: slaDue, description: 'Seller missed the SLA target: `sla.breached`.' },
       },
-      'active.awaitingOperator': {
+      awaitingOperator: {
         operatorResponseDue: { due: slaDue, description: 'Operator missed the SLA target: `sla.breached`.' },
       },
-      'active.awaitingBuyer': {
+      awaitingBuyer: {
         buyerInactive: {
           due: ({ context }: Args) => dueAfter(context.awaitingSince, p.autoResolveAfter),
           description: 'Buyer silent for `autoResolveAfter` → resolved.',
