@@ -46,6 +46,9 @@ export interface MemoryStoreOptions {
 export function memoryStore(options: MemoryStoreOptions = {}): Store {
   const random = options.random ?? Math.random
   const cases = new Map<string, string>()
+  // Versions and last audit seqs beside the JSON, so checks need not parse a record.
+  const versions = new Map<string, number>()
+  const lastSeq = new Map<string, number>()
   const caseIndex: string[] = [] // ids in insertion (= id) order for listing
   const audit = new Map<string, string[]>()
   const idempotency = new Map<string, string>()
@@ -71,27 +74,34 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       async insertCase(record) {
         if (cases.has(record.id)) throw new ParleyError('CONFLICT', `Case ${record.id} already exists.`)
         cases.set(record.id, JSON.stringify(record))
+        versions.set(record.id, record.version)
         insertSorted(caseIndex, record.id)
         undo.push(() => {
           cases.delete(record.id)
+          versions.delete(record.id)
           caseIndex.splice(caseIndex.indexOf(record.id), 1)
         })
       },
       async updateCase(record, expectedVersion) {
         const prev = cases.get(record.id)
-        if (prev === undefined) throw new ParleyError('NOT_FOUND', `No case ${record.id}.`)
-        const stored = JSON.parse(prev) as CaseRecord
-        if (stored.version !== expectedVersion) {
+        const prevVersion = versions.get(record.id)
+        if (prev === undefined || prevVersion === undefined)
+          throw new ParleyError('NOT_FOUND', `No case ${record.id}.`)
+        if (prevVersion !== expectedVersion) {
           throw new ParleyError(
             'CONFLICT',
-            `Case ${record.id} is at version ${stored.version}, not ${expectedVersion}.`,
+            `Case ${record.id} is at version ${prevVersion}, not ${expectedVersion}.`,
             {
-              details: { caseId: record.id, expectedVersion, actualVersion: stored.version },
+              details: { caseId: record.id, expectedVersion, actualVersion: prevVersion },
             },
           )
         }
         cases.set(record.id, JSON.stringify(record))
-        undo.push(() => cases.set(record.id, prev))
+        versions.set(record.id, record.version)
+        undo.push(() => {
+          cases.set(record.id, prev)
+          versions.set(record.id, prevVersion)
+        })
       },
       async appendAudit(entry) {
         let log = audit.get(entry.caseId)
@@ -100,13 +110,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
           audit.set(entry.caseId, log)
           undo.push(() => audit.delete(entry.caseId))
         }
-        const last = log.length === 0 ? null : (JSON.parse(log[log.length - 1]!) as AuditEntry)
-        if (last && last.seq >= entry.seq) {
+        const last = lastSeq.get(entry.caseId)
+        if (last !== undefined && last >= entry.seq) {
           throw new ParleyError('CONFLICT', `Audit entry ${entry.caseId}#${entry.seq} already exists.`)
         }
         log.push(JSON.stringify(entry))
+        lastSeq.set(entry.caseId, entry.seq)
         const l = log
-        undo.push(() => l.pop())
+        undo.push(() => {
+          l.pop()
+          if (last === undefined) lastSeq.delete(entry.caseId)
+          else lastSeq.set(entry.caseId, last)
+        })
       },
       async getIdempotency(key) {
         return read<IdempotencyRecord>(idempotency.get(key))
