@@ -82,7 +82,17 @@ export function restoreMachine(def: WorkflowDefinition, record: CaseRecord): Any
     throw new ParleyError(
       'CASE_CORRUPT',
       `Case ${record.id} cannot be restored by workflow ${def.id}: its stored snapshot does not fit the machine. Check that the engine registers the version that opened it, unchanged.`,
-      { cause, details: { caseId: record.id, workflow: def.id } },
+      {
+        cause,
+        details: { caseId: record.id, workflow: def.id },
+        issues: [
+          {
+            code: 'corrupt_row',
+            path: ['snapshot'],
+            message: `expected a persisted snapshot of workflow ${def.id}`,
+          },
+        ],
+      },
     )
   }
 }
