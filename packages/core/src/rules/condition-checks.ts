@@ -308,20 +308,23 @@ function checkCondition(ctx: Ctx, node: unknown, path: IssuePath, depth: number,
   for (let i = 0; i < sub.length; i++) checkCondition(ctx, sub[i], [...path, kind, i], depth + 1, false)
 }
 
-function referencesOf(node: unknown, out: Set<string>): Set<string> {
-  if (!isObject(node)) return out
+// Stops at `maxDepth`: deeper nodes are already reported as too_deep, and following them would
+// overflow the stack on a hostile file.
+function referencesOf(node: unknown, out: Set<string>, maxDepth: number, depth = 0): Set<string> {
+  if (!isObject(node) || depth > maxDepth) return out
   if (typeof node.condition === 'string') out.add(node.condition)
   for (const k of BOOLEAN_KEYS) {
     const sub = node[k]
-    if (Array.isArray(sub)) for (const c of sub) referencesOf(c, out)
-    else if (sub !== undefined) referencesOf(sub, out)
+    if (Array.isArray(sub)) for (const c of sub) referencesOf(c, out, maxDepth, depth + 1)
+    else if (sub !== undefined) referencesOf(sub, out, maxDepth, depth + 1)
   }
   return out
 }
 
 function checkCycles(ctx: Ctx, at: IssuePath) {
   const graph = new Map<string, string[]>()
-  for (const [name, c] of Object.entries(ctx.named)) graph.set(name, [...referencesOf(c, new Set())])
+  for (const [name, c] of Object.entries(ctx.named))
+    graph.set(name, [...referencesOf(c, new Set(), ctx.limits.maxDepth)])
   const state = new Map<string, 'visiting' | 'done'>()
   const reported = new Set<string>()
   const visit = (name: string, stack: string[]) => {

@@ -161,10 +161,7 @@ export function createModerator(file: ModerationFile, options: ModeratorOptions 
   const input = file as unknown
   const wordLists =
     typeof input === 'object' && input !== null ? (input as ModerationFile).wordLists : undefined
-  const registry = createOperatorRegistry(
-    { operators: textOperators(isRecord(wordLists) ? wordLists : {}) },
-    options,
-  )
+  const registry = createOperatorRegistry({ operators: textOperators(usableWordLists(wordLists)) }, options)
   const ctx = createValidationContext(
     {
       facts: [...moderationFactNames, ...(options.facts ?? [])],
@@ -220,6 +217,15 @@ export function createModerator(file: ModerationFile, options: ModeratorOptions 
   }
 }
 
-function isRecord(v: unknown): v is Record<string, string[]> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
+/**
+ * The word lists that are arrays of strings. The registry is built before validation (rules refer
+ * to lists by name), so a malformed list must not crash it: the shape check reports it instead.
+ */
+function usableWordLists(v: unknown): Record<string, string[]> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {}
+  return Object.fromEntries(
+    Object.entries(v).filter(
+      (e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((w) => typeof w === 'string'),
+    ),
+  )
 }
