@@ -17,7 +17,8 @@ const OPEN = '$open'
 export async function open(rt: Runtime, name: string, input: unknown, opts: OpenOptions): Promise<CaseView> {
   const actor = rt.checkActor(opts?.actor, 'actor')
   const def = rt.workflow(name, opts.version)
-  const print = opts.idempotencyKey === undefined ? '' : rt.fingerprint(['open', def.name, input, actor])
+  const print =
+    opts.idempotencyKey === undefined ? '' : rt.fingerprint(['open', def.name, input, actor], ['input'])
   if (opts.idempotencyKey !== undefined) {
     const replayed = await rt.replay(opts.idempotencyKey, print, actor)
     if (replayed) return replayed
@@ -247,13 +248,10 @@ export async function send(
   const print =
     key === undefined
       ? ''
-      : rt.fingerprint([
-          'send',
-          caseId,
-          command?.type,
-          command?.payload === undefined ? {} : command.payload,
-          actor,
-        ])
+      : rt.fingerprint(
+          ['send', caseId, command?.type, command?.payload === undefined ? {} : command.payload, actor],
+          ['payload'],
+        )
   if (key !== undefined) {
     const replayed = await rt.replay(key, print, actor)
     if (replayed) return replayed

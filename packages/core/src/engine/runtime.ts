@@ -1,5 +1,5 @@
 import EventEmitter from 'eventemitter3'
-import { fromZodIssues, ParleyError } from '../errors/parley-error'
+import { fromZodIssues, type IssuePath, ParleyError } from '../errors/parley-error'
 import { type Actor, actorSchema } from '../model/actor'
 import type { CaseRecord, DomainEvent, IdempotencyRecord } from '../model/case'
 import { memoryStore } from '../store/memory-store'
@@ -23,7 +23,8 @@ export interface Runtime {
   workflow(name: string, version?: number): WorkflowDefinition
   checkActor(actor: unknown, path: string): Actor
   load(caseId: string): Promise<CaseRecord>
-  fingerprint(parts: unknown): string
+  /** A stable string of a request, for idempotency keys. @throws ParleyError `VALIDATION` (path `at`) */
+  fingerprint(parts: unknown, at: IssuePath): string
   replay(key: string, print: string, viewer: Actor): Promise<CaseView | null>
   stamp(record: CaseRecord, result: MachineResult, at: number): DomainEvent[]
   publish(events: readonly DomainEvent[]): void
@@ -102,8 +103,18 @@ export function createRuntime(options: EngineOptions): Runtime {
     return record
   }
 
-  function fingerprint(parts: unknown): string {
-    return JSON.stringify(parts)
+  function fingerprint(parts: unknown, at: IssuePath): string {
+    // Runs before the input is validated (a retry must replay even if the role check would now
+    // fail), so it must take any value: bigints get a tagged form, cycles are a VALIDATION error.
+    try {
+      return JSON.stringify(parts, (_key, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v))
+    } catch (cause) {
+      throw new ParleyError(
+        'VALIDATION',
+        'A request made with an idempotency key must be serialisable as JSON (no cycles).',
+        { cause, issues: [{ code: 'invalid_type', path: at, message: 'expected a value without cycles' }] },
+      )
+    }
   }
 
   async function replay(key: string, print: string, viewer: Actor): Promise<CaseView | null> {
