@@ -22,8 +22,10 @@ const seller = { role: 'seller', id: 's1' } as const
 const claimInput = { parties: { buyer: 'b1', seller: 's1' }, amount: 40 }
 const NUM_RUNS = 40
 
-/** A raw value written over one column of one stored case. */
+/** A raw value written over one column of one stored case (or of its rows in `table`). */
 interface Corruption {
+  /** @default 'cases' */
+  readonly table?: 'cases' | 'audit' | 'idempotency' | 'outbox' | 'deadlines'
   readonly column: string
   readonly value: unknown
 }
@@ -112,15 +114,44 @@ function corruptions(dialect: 'sqlite' | 'postgres'): fc.Arbitrary<Corruption> {
   )
 }
 
+/** Corruptions of the rows a case owns in the other tables: audit, idempotency, outbox, deadlines. */
+function sideCorruptions(dialect: 'sqlite' | 'postgres'): fc.Arbitrary<Corruption> {
+  const loose = dialect === 'sqlite'
+  const col = (table: Corruption['table'], column: string, ...values: fc.Arbitrary<unknown>[]) =>
+    fc.oneof(...values).map((value): Corruption => ({ table, column, value }))
+  const jsonExtras = loose ? [notJson, fc.integer(), blob] : []
+  const entry = {
+    caseId: 'c',
+    seq: 1,
+    at: 1,
+    actor: buyer,
+    type: '$open',
+    payload: {},
+    from: null,
+    to: 'a',
+    emitted: [],
+  }
+  const record = { key: 'k', fingerprint: '[]', caseId: 'c', result: {}, at: 1 }
+  return fc.oneof(
+    col('audit', 'entry', json, replaced(entry, ['seq', 'type', 'actor', 'audience']), ...jsonExtras),
+    col('idempotency', 'record', json, replaced(record, ['fingerprint', 'result']), ...jsonExtras),
+    col('outbox', 'event', json, ...jsonExtras),
+    col('outbox', 'attempts', fc.integer({ max: -2 }), ...(loose ? [blob, notInteger] : [])),
+    col('deadlines', 'due_at', fc.integer({ max: -1 }), ...(loose ? [notInteger, blob] : [])),
+    ...(loose ? [col('deadlines', 'name', blob), col('deadlines', 'event', blob)] : []),
+  )
+}
+
 function sqliteDialect(): Dialect & { close(): void } {
   const db = new Database(':memory:')
   const store = sqliteStore({ database: db })
   const tables = ['audit', 'outbox', 'deadlines', 'idempotency'] as const
   return {
     store,
-    async corrupt(caseId, { column, value }) {
+    async corrupt(caseId, { table = 'cases', column, value }) {
       try {
-        db.prepare(`UPDATE parley_cases SET ${column} = ? WHERE id = ?`).run(value, caseId)
+        const key = table === 'cases' ? 'id' : 'case_id'
+        db.prepare(`UPDATE parley_${table} SET ${column} = ? WHERE ${key} = ?`).run(value, caseId)
         return true
       } catch {
         return false // NOT NULL, a trigger's json_each on text that is not JSON, ...
@@ -169,9 +200,10 @@ function postgresDialect(): Dialect & { close(): Promise<void> } {
   const tables = ['audit', 'outbox', 'deadlines', 'idempotency'] as const
   return {
     store,
-    async corrupt(caseId, { column, value }) {
+    async corrupt(caseId, { table = 'cases', column, value }) {
       try {
-        await pool.query(`UPDATE ${s}.cases SET ${column} = $2 WHERE id = $1`, [caseId, value])
+        const key = table === 'cases' ? 'id' : 'case_id'
+        await pool.query(`UPDATE ${s}.${table} SET ${column} = $2 WHERE ${key} = $1`, [caseId, value])
         return true
       } catch {
         return false // a type the column does not take
@@ -201,7 +233,12 @@ function postgresDialect(): Dialect & { close(): Promise<void> } {
 }
 
 /** Codes an engine call may answer with when the corrupted row still reads back as a valid case. */
-const DOMAIN_CODES = new Set<ParleyErrorCode>(['FORBIDDEN', 'EVENT_NOT_ALLOWED', 'UNKNOWN_WORKFLOW'])
+const DOMAIN_CODES = new Set<ParleyErrorCode>([
+  'FORBIDDEN',
+  'EVENT_NOT_ALLOWED',
+  'UNKNOWN_WORKFLOW',
+  'CONFLICT',
+])
 
 /** Runs `op`; returns its error, or undefined when it worked. */
 async function attempt(op: () => Promise<unknown>): Promise<unknown> {
@@ -279,6 +316,49 @@ function corruptRowProperty(dialect: () => Dialect & { close(): unknown }, kind:
   }
 }
 
+/** The read path of each side table, as the engine or a relay would take it. */
+function sideTableProperty(dialect: () => Dialect & { close(): unknown }, kind: 'sqlite' | 'postgres') {
+  return async () => {
+    const d = dialect()
+    const engine = createEngine({ workflows: [claimWorkflow()], store: d.store, clock: manualClock() })
+    let n = 0
+    try {
+      await fc.assert(
+        fc.asyncProperty(sideCorruptions(kind), async (corruption) => {
+          const idempotencyKey = `key-${kind}-${n++}`
+          const c = await engine.open('claim', claimInput, { actor: buyer, idempotencyKey })
+          try {
+            fc.pre(await d.corrupt(c.id, corruption))
+            const before = await d.raw(c.id)
+            const ops: Record<NonNullable<Corruption['table']>, () => Promise<unknown>> = {
+              cases: () => d.store.getCase(c.id),
+              audit: () => engine.history(c.id, { viewer: buyer }),
+              idempotency: () => engine.open('claim', claimInput, { actor: buyer, idempotencyKey }),
+              // far enough ahead that the claim's lease stays a safe integer
+              outbox: () => d.store.claimOutbox(2 ** 50, 100, 1000),
+              deadlines: () => d.store.claimDue(2 ** 50, 100, 1000),
+            }
+            const error = await attempt(ops[corruption.table ?? 'cases'])
+            // an idempotency record whose fingerprint changed is another request: CONFLICT
+            expectCorruptOrDomain(
+              error,
+              corruption.column,
+              corruption.table === 'idempotency',
+              corruption.table!,
+            )
+            if (error !== undefined) expect(await d.raw(c.id)).toEqual(before)
+          } finally {
+            await d.remove(c.id)
+          }
+        }),
+        { numRuns: NUM_RUNS },
+      )
+    } finally {
+      await d.close()
+    }
+  }
+}
+
 describe('corrupt rows', () => {
   it(
     'sqlite: every read and write of a corrupted case works or throws CASE_CORRUPT naming the column, and writes nothing',
@@ -288,5 +368,15 @@ describe('corrupt rows', () => {
   it(
     'postgres: every read and write of a corrupted case works or throws CASE_CORRUPT naming the column, and writes nothing',
     corruptRowProperty(postgresDialect, 'postgres'),
+  )
+
+  it(
+    'sqlite: a corrupted audit, idempotency, outbox or deadline row reads back or throws CASE_CORRUPT naming the column',
+    sideTableProperty(sqliteDialect, 'sqlite'),
+  )
+
+  it(
+    'postgres: a corrupted audit, idempotency, outbox or deadline row reads back or throws CASE_CORRUPT naming the column',
+    sideTableProperty(postgresDialect, 'postgres'),
   )
 })

@@ -201,18 +201,21 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
         return t === null || t === undefined ? null : Number(t)
       }),
     claimDue: (now, limit, leaseMs) =>
-      run('Claiming deadlines', async (p) => {
-        const { rows } = await q<Parameters<typeof decodeClaim>[0]>(
-          p,
-          `UPDATE {s}.deadlines d SET token = gen_random_uuid()::text, claimed_until = $2
+      // In a transaction, so a row that does not decode leaves every claim unmade.
+      run('Claiming deadlines', (p) =>
+        inTx(p, async (c) => {
+          const { rows } = await q<Parameters<typeof decodeClaim>[0]>(
+            c,
+            `UPDATE {s}.deadlines d SET token = gen_random_uuid()::text, claimed_until = $2
            FROM (SELECT case_id, name FROM {s}.deadlines WHERE due_at <= $1 AND claimed_until <= $1
                  ORDER BY due_at, case_id, name LIMIT $3 FOR UPDATE SKIP LOCKED) due
            WHERE d.case_id = due.case_id AND d.name = due.name
            RETURNING d.case_id, d.name, d.event, d.due_at, d.token, d.claimed_until`,
-          [now, now + leaseMs, limit],
-        )
-        return rows.map(decodeClaim).sort(byDue)
-      }),
+            [now, now + leaseMs, limit],
+          )
+          return rows.map(decodeClaim).sort(byDue)
+        }),
+      ),
     claimOutbox: (now, limit, leaseMs) =>
       run('Claiming outbox rows', (p) =>
         inTx(p, async (c) => {
