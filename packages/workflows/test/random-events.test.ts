@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { dispute, listingModeration, type Moderate, review, ticket } from '../src/index'
 import { messagePayloads, play, stepsArb } from './random-harness'
 
-const RUNS = { numRuns: 60 }
+// Enough runs that every coverage assertion below holds whatever the seed (they failed about 1 in 5 at 60).
+const RUNS = { numRuns: 200 }
 const empty = fc.constant({})
 const note = fc.constantFrom({ note: 'n' }, {})
 

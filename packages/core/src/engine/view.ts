@@ -36,7 +36,13 @@ export function defaultView(context: unknown, viewer: Actor): unknown {
 /** Builds the view of `record` for `viewer`. */
 export function viewOf(def: WorkflowDefinition | undefined, record: CaseRecord, viewer: Actor): CaseView {
   const context = (record.snapshot as { context?: unknown } | null)?.context ?? {}
-  const redacted = def?.view ? def.view(defaultView(context, viewer), viewer) : defaultView(context, viewer)
+  // Someone who may act on a case without being its party (a buyer reporting a listing) learns
+  // its state and version, not its content.
+  const redacted = !isParty(record, viewer)
+    ? {}
+    : def?.view
+      ? def.view(defaultView(context, viewer), viewer)
+      : defaultView(context, viewer)
   return {
     id: record.id,
     workflow: record.workflow,
