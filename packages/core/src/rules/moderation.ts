@@ -5,16 +5,11 @@
  */
 import { z } from 'zod'
 import { compileProgram } from './compile'
-import {
-  checkConditionTrees,
-  checkShape,
-  createValidationContext,
-  type RuleLimits,
-  throwIfIssues,
-} from './condition-checks'
+import type { RuleLimits } from './condition-checks'
 import type { RuleExplanation } from './explain'
 import { createOperatorRegistry, type OperatorOptions } from './operators'
 import { buildProgram } from './program'
+import { checkRuleFile } from './rule-file'
 import { moderationRuleSchema } from './schema'
 import { findContactDetails, maskContactDetails } from './text-checks'
 import { textOperators } from './text-operators'
@@ -162,21 +157,14 @@ export function createModerator(file: ModerationFile, options: ModeratorOptions 
   const wordLists =
     typeof input === 'object' && input !== null ? (input as ModerationFile).wordLists : undefined
   const registry = createOperatorRegistry({ operators: textOperators(usableWordLists(wordLists)) }, options)
-  const ctx = createValidationContext(
-    {
-      facts: [...moderationFactNames, ...(options.facts ?? [])],
-      ...(options.limits ? { limits: options.limits } : {}),
-    },
-    typeof input === 'object' && input !== null ? (input as { conditions?: unknown }).conditions : undefined,
+  checkRuleFile<ModerationFile>(input, {
+    shell: moderationShell,
+    label: 'The moderation file',
     registry,
-  )
-  if (checkShape(ctx, moderationShell, input)) {
-    checkConditionTrees(
-      ctx,
-      file.rules.map((r, i) => ({ node: r.conditions, path: ['rules', i, 'conditions'] })),
-    )
-  }
-  throwIfIssues(ctx.issues, 'The moderation file')
+    facts: [...moderationFactNames, ...(options.facts ?? [])],
+    ...(options.limits ? { limits: options.limits } : {}),
+    trees: (f) => f.rules.map((r, i) => ({ node: r.conditions, path: ['rules', i, 'conditions'] })),
+  })
 
   const ruleSet: RuleSet = {
     rules: file.rules.map((r) => ({

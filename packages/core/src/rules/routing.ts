@@ -5,16 +5,11 @@
  */
 import { z } from 'zod'
 import { compileProgram } from './compile'
-import {
-  checkConditionTrees,
-  checkShape,
-  createValidationContext,
-  type RuleLimits,
-  throwIfIssues,
-} from './condition-checks'
+import type { RuleLimits } from './condition-checks'
 import type { RuleExplanation } from './explain'
 import { createOperatorRegistry, type OperatorOptions } from './operators'
 import { buildProgram } from './program'
+import { checkRuleFile } from './rule-file'
 import { routingRuleSchema } from './schema'
 import type { RuleSet, TopLevelCondition } from './types'
 
@@ -79,21 +74,14 @@ const routingShell = z.strictObject({
 export function createRouter(file: RoutingFile, options: RouterOptions = {}): Router {
   const input = file as unknown
   const registry = createOperatorRegistry(options)
-  const ctx = createValidationContext(
-    {
-      ...(options.facts ? { facts: ['groups', ...options.facts] } : {}),
-      ...(options.limits ? { limits: options.limits } : {}),
-    },
-    typeof input === 'object' && input !== null ? (input as { conditions?: unknown }).conditions : undefined,
+  checkRuleFile<RoutingFile>(input, {
+    shell: routingShell,
+    label: 'The routing file',
     registry,
-  )
-  if (checkShape(ctx, routingShell, input)) {
-    checkConditionTrees(
-      ctx,
-      file.rules.map((r, i) => ({ node: r.conditions, path: ['rules', i, 'conditions'] })),
-    )
-  }
-  throwIfIssues(ctx.issues, 'The routing file')
+    ...(options.facts ? { facts: ['groups', ...options.facts] } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    trees: (f) => f.rules.map((r, i) => ({ node: r.conditions, path: ['rules', i, 'conditions'] })),
+  })
   const ruleSet: RuleSet = {
     rules: file.rules.map((r, i) => ({
       conditions: r.conditions,

@@ -5,17 +5,12 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../time/clock'
 import { compileProgram } from './compile'
-import {
-  checkConditionTrees,
-  checkShape,
-  createValidationContext,
-  type RuleLimits,
-  throwIfIssues,
-} from './condition-checks'
+import type { RuleLimits } from './condition-checks'
 import type { ConditionExplanation } from './explain'
 import { createOperatorRegistry, type OperatorOptions } from './operators'
 import { buildProgram } from './program'
 import { dateOperators } from './relative-date'
+import { checkRuleFile } from './rule-file'
 import { groupSchema } from './schema'
 import type { RuleSet, TopLevelCondition } from './types'
 
@@ -152,32 +147,27 @@ export function createSegmenter(file: GroupsFile, options: SegmenterOptions = {}
   const snapshot: Clock = { now: () => now }
   const registry = createOperatorRegistry({ operators: dateOperators(snapshot) }, options)
   const input = file as unknown
-  const ctx = createValidationContext(
-    {
-      facts: [...customerFacts, ...(options.facts ?? [])],
-      ...(options.limits ? { limits: options.limits } : {}),
-    },
-    typeof input === 'object' && input !== null ? (input as { conditions?: unknown }).conditions : undefined,
+  checkRuleFile<GroupsFile>(input, {
+    shell: groupsShell,
+    label: 'The customer-groups file',
     registry,
-  )
-  if (checkShape(ctx, groupsShell, input)) {
-    const seen = new Map<string, number>()
-    file.groups.forEach((g, i) => {
-      const first = seen.get(g.id)
-      if (first !== undefined) {
-        ctx.issues.push({
-          code: 'duplicate_id',
-          path: ['groups', i, 'id'],
-          message: `group id "${g.id}" is already used by groups[${first}]; ids must be unique`,
-        })
-      } else seen.set(g.id, i)
-    })
-    checkConditionTrees(
-      ctx,
-      file.groups.map((g, i) => ({ node: g.conditions, path: ['groups', i, 'conditions'] })),
-    )
-  }
-  throwIfIssues(ctx.issues, 'The customer-groups file')
+    facts: [...customerFacts, ...(options.facts ?? [])],
+    ...(options.limits ? { limits: options.limits } : {}),
+    extra: (ctx) => {
+      const seen = new Map<string, number>()
+      file.groups.forEach((g, i) => {
+        const first = seen.get(g.id)
+        if (first !== undefined) {
+          ctx.issues.push({
+            code: 'duplicate_id',
+            path: ['groups', i, 'id'],
+            message: `group id "${g.id}" is already used by groups[${first}]; ids must be unique`,
+          })
+        } else seen.set(g.id, i)
+      })
+    },
+    trees: (f) => f.groups.map((g, i) => ({ node: g.conditions, path: ['groups', i, 'conditions'] })),
+  })
 
   const ruleSet: RuleSet = {
     rules: file.groups.map((g) => ({
