@@ -50,10 +50,12 @@ describe('checkWorkflow', () => {
     const error = await failureOf(checkWorkflow(claimWorkflow(), options))
     expect(error).toBeInstanceOf(WorkflowCheckError)
     expect(error.violation).toMatchObject({ rule: 'neverEscalated', message: 'escalated' })
-    expect(error.message).toContain('"neverEscalated" broken at step 1')
+    expect(error.message).toMatch(/"neverEscalated" broken at step [12]:/)
     expect(error.message).toMatch(/ {2}0\. open by buyer b1 with \{"parties":/)
-    // Shrunk to one command: the seller rejects, or the response deadline passes.
-    expect(error.transcript.split('\n')).toHaveLength(2)
+    // Shrunk to the open plus one command (the seller rejects, or a skip to the deadline) or two
+    // (a clock advance, then a scheduler run): which one depends on the seed.
+    expect(error.transcript.split('\n').length).toBeGreaterThanOrEqual(2)
+    expect(error.transcript.split('\n').length).toBeLessThanOrEqual(3)
     expect(error.transcript).toMatch(/✓ awaitingSeller → escalated \(v2\)/)
     const replay = await failureOf(
       checkWorkflow(claimWorkflow(), { ...options, seed: error.seed, path: error.path! }),
