@@ -8,8 +8,9 @@ import { createId } from './ids'
 import { accepts, restoreMachine, startMachine, stepMachine } from './machine-step'
 import { backoff, type Runtime, wrapStore } from './runtime'
 import { activePaths, statePath } from './state-path'
+import { auditEntry, writeStep } from './step'
 import type { CaseCommand, OpenOptions, SendOptions } from './types'
-import { type CaseView, isParty, viewOf } from './view'
+import { assertParty, type CaseView, isParty, viewOf } from './view'
 
 const OPEN = '$open'
 
@@ -68,23 +69,10 @@ export async function open(rt: Runtime, name: string, input: unknown, opts: Open
     updatedAt: now,
   }
   const events = rt.stamp(record, result, now)
-  const entry: AuditEntry = {
-    caseId: id,
-    seq: 1,
-    at: now,
-    actor,
-    type: OPEN,
-    payload: parsed.data,
-    from: null,
-    to: state,
-    emitted: events.map((e) => e.type),
-  }
+  const entry = auditEntry(null, record, { type: OPEN, payload: parsed.data, actor, at: now }, events)
   try {
     await rt.store.transaction(async (tx) => {
-      await tx.insertCase(record)
-      await tx.appendAudit(entry)
-      await tx.enqueue(events)
-      await rt.applyDeadlines(tx, plan, id)
+      await writeStep(tx, { next: record, entry, events, plan }, null)
       if (opts.idempotencyKey !== undefined) {
         await tx.putIdempotency({
           key: opts.idempotencyKey,
@@ -149,11 +137,7 @@ export function prepare(
       },
     )
   }
-  if (spec.requireParty !== false && !isParty(record, actor)) {
-    throw new ParleyError('FORBIDDEN', `${actor.role} ${actor.id} is not a party of case ${record.id}.`, {
-      details: { caseId: record.id },
-    })
-  }
+  if (spec.requireParty !== false) assertParty(record, actor)
   // A missing payload means "no fields"; an explicit null is validated as sent.
   const parsed = spec.schema.safeParse(command.payload === undefined ? {} : command.payload)
   if (!parsed.success) {
@@ -270,24 +254,10 @@ export async function send(
     const now = rt.clock.now()
     const { def, event, audience } = prepare(rt, record, command, actor, now)
     const { next, plan, events } = transitionCase(rt, record, def, event)
-    const entry: AuditEntry = {
-      caseId,
-      seq: next.version,
-      at: now,
-      actor,
-      type: event.type,
-      payload: event.payload,
-      from: record.state,
-      to: next.state,
-      ...(audience ? { audience } : {}),
-      emitted: events.map((e) => e.type),
-    }
+    const entry = auditEntry(record, next, event, events, audience)
     try {
       await rt.store.transaction(async (tx) => {
-        await tx.updateCase(next, record.version)
-        await tx.appendAudit(entry)
-        await tx.enqueue(events)
-        await rt.applyDeadlines(tx, plan, caseId)
+        await writeStep(tx, { next, entry, events, plan }, record.version)
         if (key !== undefined)
           await tx.putIdempotency({ key, fingerprint: print, caseId, result: next, at: now })
       })

@@ -1,5 +1,4 @@
 import type { AnyMachineSnapshot } from 'xstate'
-import { ParleyError } from '../errors/parley-error'
 import { type Actor, SYSTEM_ACTOR } from '../model/actor'
 import type { AuditEntry, CaseRecord } from '../model/case'
 import { canSee } from '../model/message'
@@ -7,23 +6,21 @@ import type { Page } from '../store/store'
 import { restoreMachine } from './machine-step'
 import type { Runtime } from './runtime'
 import type { ListQuery, Permission } from './types'
-import { type CaseView, isParty, viewOf } from './view'
+import { assertParty, type CaseView, isParty } from './view'
 
 /** `engine.get`: the case as the viewer may see it. */
 export async function get(rt: Runtime, caseId: string, opts: { viewer: Actor }): Promise<CaseView> {
   const viewer = rt.checkActor(opts?.viewer, 'viewer')
   const record = await rt.load(caseId)
-  if (!isParty(record, viewer))
-    throw new ParleyError('FORBIDDEN', `${viewer.role} ${viewer.id} is not a party of case ${caseId}.`)
-  return viewOf(rt.registry.get(record.workflow)?.get(record.workflowVersion), record, viewer)
+  assertParty(record, viewer)
+  return rt.view(record, viewer)
 }
 
 /** `engine.history`: audit entries the viewer may see. */
 export async function history(rt: Runtime, caseId: string, opts: { viewer: Actor }): Promise<AuditEntry[]> {
   const viewer = rt.checkActor(opts?.viewer, 'viewer')
   const record = await rt.load(caseId)
-  if (!isParty(record, viewer))
-    throw new ParleyError('FORBIDDEN', `${viewer.role} ${viewer.id} is not a party of case ${caseId}.`)
+  assertParty(record, viewer)
   const log = await rt.store.readAudit(caseId)
   return log.filter((e) => canSee(viewer.role, e.audience))
 }
@@ -36,7 +33,7 @@ export async function list(rt: Runtime, query: ListQuery = {}): Promise<Page<Cas
     filters.party = { role: viewer.role, id: viewer.id }
   const page = await rt.store.listCases(filters)
   return {
-    items: page.items.map((r) => viewOf(rt.registry.get(r.workflow)?.get(r.workflowVersion), r, viewer)),
+    items: page.items.map((r) => rt.view(r, viewer)),
     nextCursor: page.nextCursor,
   }
 }

@@ -3,10 +3,9 @@ import { fromZodIssues, type IssuePath, ParleyError } from '../errors/parley-err
 import { type Actor, actorSchema } from '../model/actor'
 import type { CaseRecord, DomainEvent, IdempotencyRecord } from '../model/case'
 import { memoryStore } from '../store/memory-store'
-import type { Store, StoreTransaction } from '../store/store'
+import type { Store } from '../store/store'
 import { type Clock, systemClock } from '../time/clock'
 import type { WorkflowDefinition } from '../workflow/define-workflow'
-import type { DeadlinePlan } from './deadlines'
 import { createId } from './ids'
 import type { MachineResult } from './machine-step'
 import type { EngineOptions } from './types'
@@ -28,11 +27,8 @@ export interface Runtime {
   replay(key: string, print: string, viewer: Actor): Promise<CaseView | null>
   stamp(record: CaseRecord, result: MachineResult, at: number): DomainEvent[]
   publish(events: readonly DomainEvent[]): void
-  applyDeadlines(
-    tx: StoreTransaction,
-    plan: Pick<DeadlinePlan, 'cancel' | 'upsert'>,
-    caseId: string,
-  ): Promise<void>
+  /** The view of a stored case for `viewer`, with its workflow's redaction when registered. */
+  view(record: CaseRecord, viewer: Actor): CaseView
 }
 
 /** Builds the runtime from the engine options. */
@@ -56,6 +52,10 @@ export function createRuntime(options: EngineOptions): Runtime {
       throw new ParleyError('VALIDATION', `Workflow ${def.id} is registered twice.`)
     versions.set(def.version, def)
   }
+  // The newest version of each workflow: what `open` uses unless told otherwise.
+  const latest = new Map(
+    [...registry].map(([name, versions]) => [name, versions.get(Math.max(...versions.keys()))!]),
+  )
 
   function workflow(name: string, version?: number): WorkflowDefinition {
     const versions = registry.get(name)
@@ -68,7 +68,7 @@ export function createRuntime(options: EngineOptions): Runtime {
         },
       )
     }
-    if (version === undefined) return versions.get(Math.max(...versions.keys()))!
+    if (version === undefined) return latest.get(name)!
     const def = versions.get(version)
     if (!def) {
       throw new ParleyError(
@@ -133,8 +133,7 @@ export function createRuntime(options: EngineOptions): Runtime {
         },
       )
     }
-    const result = prior.result
-    return viewOf(registry.get(result.workflow)?.get(result.workflowVersion), result, viewer)
+    return view(prior.result, viewer)
   }
 
   function stamp(record: CaseRecord, result: MachineResult, at: number): DomainEvent[] {
@@ -164,13 +163,8 @@ export function createRuntime(options: EngineOptions): Runtime {
     }
   }
 
-  async function applyDeadlines(
-    tx: StoreTransaction,
-    plan: Pick<DeadlinePlan, 'cancel' | 'upsert'>,
-    caseId: string,
-  ) {
-    for (const name of plan.cancel) await tx.cancelDeadline(caseId, name)
-    for (const d of plan.upsert) await tx.upsertDeadline(d)
+  function view(record: CaseRecord, viewer: Actor): CaseView {
+    return viewOf(registry.get(record.workflow)?.get(record.workflowVersion), record, viewer)
   }
 
   return {
@@ -187,7 +181,7 @@ export function createRuntime(options: EngineOptions): Runtime {
     replay,
     stamp,
     publish,
-    applyDeadlines,
+    view,
   }
 }
 

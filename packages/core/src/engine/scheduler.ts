@@ -1,9 +1,10 @@
 import { ParleyError } from '../errors/parley-error'
 import { SYSTEM_ACTOR } from '../model/actor'
-import type { AuditEntry, ClaimedDeadline } from '../model/case'
+import type { ClaimedDeadline } from '../model/case'
 import type { WorkflowEvent } from '../workflow/define-workflow'
 import { transitionCase } from './commands'
 import { backoff, type Runtime, wrapStore } from './runtime'
+import { auditEntry, writeStep } from './step'
 
 /** Thrown inside a firing's transaction to roll it back when the claim no longer holds. */
 const LOST_CLAIM = new Error('deadline claim lost')
@@ -50,27 +51,15 @@ export async function fire(rt: Runtime, claim: ClaimedDeadline): Promise<boolean
       }
     }
     const { next, plan, events } = built
-    const entry: AuditEntry = {
-      caseId: record.id,
-      seq: next.version,
-      at: now,
-      actor: SYSTEM_ACTOR,
-      type: event.type,
-      payload: refused ? { ...(event.payload as object), refused: true } : event.payload,
-      from: record.state,
-      to: next.state,
-      emitted: events.map((e) => e.type),
-    }
+    const payload = refused ? { ...(event.payload as object), refused: true } : event.payload
+    const entry = auditEntry(record, next, { ...event, payload }, events)
     try {
       const committed = await rt.store
         .transaction(async (tx) => {
-          // The case row first, as in `send`: one lock order everywhere, so row-locking stores
-          // cannot deadlock a firing against a send.
-          await tx.updateCase(next, record.version)
+          // The case row first (writeStep), as in `send`: one lock order everywhere, so
+          // row-locking stores cannot deadlock a firing against a send.
+          await writeStep(tx, { next, entry, events, plan }, record.version)
           if (!(await tx.completeDeadline(claim.caseId, claim.name, claim.token))) throw LOST_CLAIM
-          await tx.appendAudit(entry)
-          await tx.enqueue(events)
-          await rt.applyDeadlines(tx, plan, record.id)
           return true
         })
         .catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { ParleyError } from '../errors/parley-error'
 import type { Actor, Parties } from '../model/actor'
 import type { CaseRecord } from '../model/case'
 import { type Audience, canSee } from '../model/message'
@@ -55,6 +56,15 @@ export function viewOf(def: WorkflowDefinition | undefined, record: CaseRecord, 
     deadlines: record.timers?.armed ?? {},
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+  }
+}
+
+/** Refuses an actor who is not a party of the case. @throws ParleyError `FORBIDDEN` */
+export function assertParty(record: CaseRecord, actor: Actor): void {
+  if (!isParty(record, actor)) {
+    throw new ParleyError('FORBIDDEN', `${actor.role} ${actor.id} is not a party of case ${record.id}.`, {
+      details: { caseId: record.id },
+    })
   }
 }
 
