@@ -45,6 +45,7 @@ export {
 export * from './rules/index'
 export type { MemoryStoreOptions } from './store/memory-store'
 export { memoryStore } from './store/memory-store'
+export { Mutex } from './store/mutex'
 export { decodeCursor, encodeCursor, MAX_PAGE, pageSize, partyMatches, stateMatches } from './store/query'
 export type { CaseQuery, Page, Store, StoreCapabilities, StoreTransaction } from './store/store'
 export type { Clock, ManualClock } from './time/clock'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Store } from '@parley/core'
 import { ParleyError } from '@parley/core'
-import { checkIdentifier } from '../shared/mutex'
+import { checkIdentifier } from '../shared/identifier'
 import { byDue, decodeAudit, decodeClaim, decodeOutbox, storeFailed } from '../shared/rows'
 import { createPool, type PgPool, type PgPoolClient } from './driver'
 import { POSTGRES_MIGRATIONS } from './migrations'
