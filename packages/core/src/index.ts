@@ -64,3 +64,5 @@ export type {
   WorkflowInput,
 } from './workflow/define-workflow'
 export { collectStatePaths, defineWorkflow } from './workflow/define-workflow'
+export type { StateNodeLike, TransitionLike } from './workflow/machine-graph'
+export { allNodes, pathOf, rootOf } from './workflow/machine-graph'

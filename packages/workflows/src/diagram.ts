@@ -1,22 +1,10 @@
-import type { WorkflowDefinition } from '@parley/core'
-
-/** The parts of an XState state node the diagram reads. */
-interface Node {
-  key: string
-  path: string[]
-  type: string
-  parent?: Node
-  states: Record<string, Node>
-  initial?: { target?: Node[] }
-  transitions: Map<string, Transition[]>
-  always?: Transition[]
-}
-
-interface Transition {
-  eventType: string
-  target?: Node[]
-  guard?: unknown
-}
+import {
+  type StateNodeLike as Node,
+  pathOf,
+  rootOf,
+  type TransitionLike as Transition,
+  type WorkflowDefinition,
+} from '@parley/core'
 
 /** One edge of a workflow's state graph, between leaf states. */
 export interface StateEdge {
@@ -38,8 +26,6 @@ export interface StateGraph {
   readonly states: ReadonlyArray<{ readonly path: string; readonly final: boolean }>
   readonly edges: readonly StateEdge[]
 }
-
-const pathOf = (n: Node) => n.path.join('.')
 
 /** A compound state stands for the leaf it starts in. */
 function leafOf(node: Node): Node {
@@ -70,14 +56,14 @@ function guardName(guard: unknown): string | null {
  * Transitions without a target (or back to the same leaf) are left out: they do not change state.
  */
 export function stateGraph(workflow: WorkflowDefinition): StateGraph {
-  const root = workflow.machine.root as unknown as Node
+  const root = rootOf(workflow.machine)
   const states = leaves(root).map((n) => ({ path: pathOf(n), final: n.type === 'final' }))
   const edges: StateEdge[] = []
   const seen = new Set<string>()
   for (const leaf of leaves(root)) {
-    const byEvent = new Map<string, Transition[]>()
+    const byEvent = new Map<string, readonly Transition[]>()
     for (let n: Node | undefined = leaf; n; n = n.parent) {
-      for (const [event, list] of n.transitions) if (!byEvent.has(event)) byEvent.set(event, list)
+      for (const [event, list] of Object.entries(n.on)) if (!byEvent.has(event)) byEvent.set(event, list)
       if (n.always?.length && !byEvent.has('')) byEvent.set('', n.always)
     }
     for (const [event, list] of byEvent) {

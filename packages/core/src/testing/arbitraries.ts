@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { type Actor, type Parties, type Role, SYSTEM_ACTOR, type WorkflowDefinition } from '../index'
-import { allDeadlineEvents, eventsHandledAt } from './machine-graph'
+import { allDeadlineEvents, eventsHandledAt } from '../workflow/machine-graph'
 import { zodArbitrary } from './zod-arbitrary'
 import { invalidZodArbitrary } from './zod-invalid-arbitrary'
 

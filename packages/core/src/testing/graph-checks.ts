@@ -10,7 +10,7 @@ import {
   rootOf,
   type StateNodeLike,
   subtree,
-} from './machine-graph'
+} from '../workflow/machine-graph'
 
 /**
  * What a graph finding is about:

@@ -13,6 +13,7 @@ import {
   SYSTEM_ACTOR,
   type WorkflowDefinition,
 } from '../index'
+import { lineage, nodeAt } from '../workflow/machine-graph'
 import { payloadArb, TEST_OPERATOR, type WorkflowCommand } from './arbitraries'
 import {
   acceptedFromAllowedSender,
@@ -24,7 +25,6 @@ import {
   refusedChangesNothing,
   type StoreImage,
 } from './engine-invariants'
-import { lineage, nodeAt } from './machine-graph'
 import type { SentEvent, StepOutcome, TranscriptStep } from './transcript'
 
 /** What a user invariant receives after every step. */

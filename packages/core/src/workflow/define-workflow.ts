@@ -5,6 +5,7 @@ import type { Actor, Parties, Role } from '../model/actor'
 import type { CaseRecord } from '../model/case'
 import type { Audience } from '../model/message'
 import { type Duration, parseDuration } from '../time/duration'
+import { allNodes, pathOf } from './machine-graph'
 
 /** The event object a workflow's machine receives: type, validated payload, who sent it, when. */
 export interface WorkflowEvent<TType extends string = string, TPayload = unknown> {
@@ -242,11 +243,5 @@ function normalizeDeadline<C>(
 
 /** All state paths of a machine (`a`, `a.b`), from its state nodes. */
 export function collectStatePaths(machine: AnyStateMachine): Set<string> {
-  const out = new Set<string>()
-  const visit = (node: { path: string[]; states: Record<string, unknown> }) => {
-    if (node.path.length > 0) out.add(node.path.join('.'))
-    for (const child of Object.values(node.states)) visit(child as typeof node)
-  }
-  visit(machine.root as unknown as { path: string[]; states: Record<string, unknown> })
-  return out
+  return new Set(allNodes(machine).map(pathOf))
 }

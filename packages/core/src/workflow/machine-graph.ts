@@ -1,8 +1,9 @@
 import type { AnyStateMachine } from 'xstate'
-import type { WorkflowDefinition } from '../index'
+import type { WorkflowDefinition } from './define-workflow'
 
-// A structural view of an XState v5 machine's state nodes, shared by the graph checks and the
-// arbitraries. Internal to the testing kit: not exported from the barrel.
+// A structural view of an XState v5 machine's state nodes: what defineWorkflow, the testing kit
+// and the diagram generator read of a machine, in one place. The barrel exports the structural
+// types and the walks; the workflow-level queries stay internal to core.
 
 /** The parts of an XState `StateNode` the kit reads. */
 export interface StateNodeLike {
