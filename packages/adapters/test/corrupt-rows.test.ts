@@ -12,6 +12,7 @@ import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { claimWorkflow } from '../../core/test/fixtures/claim-workflow'
+import { CASE_COLUMNS } from '../src/shared/rows'
 import { dropSchema, freshSchema, testPool } from './pg-helpers'
 
 // House rule: a row Parley did not write becomes a ParleyError `CASE_CORRUPT` whose first issue
@@ -158,19 +159,7 @@ function sqliteDialect(): Dialect & { close(): void } {
       }
     },
     async raw(caseId) {
-      const quoted = [
-        'id',
-        'workflow',
-        'workflow_version',
-        'parties',
-        'state',
-        'done',
-        'snapshot',
-        'version',
-        'timers',
-        'created_at',
-        'updated_at',
-      ].map((c) => `quote(${c})`)
+      const quoted = CASE_COLUMNS.map((c) => `quote(${c})`)
       return {
         cases: db
           .prepare(`SELECT ${quoted.join(', ')} FROM parley_cases WHERE id = ?`)
