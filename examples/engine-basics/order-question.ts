@@ -1,10 +1,9 @@
 import {
-  type Actor,
   defineWorkflow,
   type EmittedEvent,
   type Message,
-  messagePayloadSchema,
-  resolveAudience,
+  messageEvent,
+  toMessage,
   type WorkflowEvent,
   type WorkflowInput,
 } from '@parley/core'
@@ -39,13 +38,7 @@ export function orderQuestion() {
       post: assign({
         messages: ({ context, event }) => [
           ...context.messages,
-          {
-            id: `m${context.messages.length + 1}`,
-            author: event.actor as Actor,
-            audience: resolveAudience(event.actor as Actor, event.payload.audience) ?? ['operator'],
-            body: event.payload.body as string,
-            at: event.at,
-          },
+          toMessage(context.messages.length, event.actor, event.payload, event.at),
         ],
       }),
     },
@@ -103,13 +96,7 @@ export function orderQuestion() {
     input,
     openRoles: ['buyer'],
     events: {
-      post: {
-        schema: messagePayloadSchema,
-        roles: ['buyer', 'seller', 'operator'],
-        audience: (p, actor) => resolveAudience(actor, p.audience) ?? undefined,
-        authorize: (p, actor) =>
-          resolveAudience(actor, p.audience) ? null : `a ${actor.role} cannot write to that channel`,
-      },
+      post: messageEvent(),
       resolve: { schema: z.object({ resolution: z.string().min(1).max(2000) }), roles: ['operator'] },
     },
     deadlines: { awaitingSeller: { sellerAnswerDue: 'P2D' } },

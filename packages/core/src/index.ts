@@ -30,7 +30,7 @@ export type {
   IdempotencyRecord,
   OutboxRow,
 } from './model/case'
-export type { Audience, Message } from './model/message'
+export type { Audience, Message, MessagePayload } from './model/message'
 export {
   audienceSchema,
   BUYER_CHANNEL,
@@ -40,6 +40,7 @@ export {
   PUBLIC,
   resolveAudience,
   SELLER_CHANNEL,
+  toMessage,
 } from './model/message'
 // The rules DSL (validation, compiler, customer groups, moderation, routing).
 export * from './rules/index'
@@ -66,3 +67,4 @@ export type {
 export { collectStatePaths, defineWorkflow } from './workflow/define-workflow'
 export type { StateNodeLike, TransitionLike } from './workflow/machine-graph'
 export { allNodes, pathOf, rootOf } from './workflow/machine-graph'
+export { messageEvent } from './workflow/message-event'

@@ -59,3 +59,26 @@ export function canSee(role: Role, audience: Audience | undefined): boolean {
   if (role === 'operator' || role === 'system') return true
   return (audience as readonly string[]).includes(role)
 }
+
+/** Payload of a "post a message" event: body, optional audience and attachments. */
+export type MessagePayload = z.output<typeof messagePayloadSchema>
+
+/**
+ * Builds the message a "post" event adds to a case's `context.messages`, with the audience it
+ * really gets (see {@link resolveAudience}).
+ * @example
+ * assign({ messages: ({ context, event }) => [...context.messages, toMessage(context.messages.length, event.actor, event.payload, event.at)] })
+ */
+export function toMessage(index: number, author: Actor, payload: MessagePayload, at: number): Message {
+  // The event's `authorize` already refused unreachable channels; the fallback only guards direct
+  // machine use.
+  const audience = resolveAudience(author, payload.audience) ?? (['operator'] as Audience)
+  return {
+    id: `m${index + 1}`,
+    author: { role: author.role, id: author.id },
+    audience,
+    body: payload.body,
+    at,
+    ...(payload.attachments ? { attachments: payload.attachments } : {}),
+  }
+}

@@ -1,5 +1,4 @@
-import { type DeadlineArgs, defineWorkflow, type WorkflowDefinition } from '@parley/core'
-import { messageEvent } from '../shared/messages'
+import { type DeadlineArgs, defineWorkflow, messageEvent, type WorkflowDefinition } from '@parley/core'
 import { checkDurations, dueAfter } from '../shared/timing'
 import { type DisputeContext, disputeMachine } from './machine'
 import { type DisputePolicy, resolveDisputePolicy } from './policy'

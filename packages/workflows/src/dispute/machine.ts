@@ -1,8 +1,9 @@
 import type { Actor, Message, WorkflowInput } from '@parley/core'
+import { toMessage } from '@parley/core'
 import { assign, emit, enqueueActions, setup } from 'xstate'
 import type { DeadlineEventsOf, EmittedDomainEvent, EventsOf } from '../shared/events'
 import { payloadOf } from '../shared/events'
-import { messagePosted, toMessage } from '../shared/messages'
+import { messagePosted } from '../shared/messages'
 import { dueAfter } from '../shared/timing'
 import type { ResolvedDisputePolicy } from './policy'
 import type {

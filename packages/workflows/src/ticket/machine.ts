@@ -1,8 +1,9 @@
 import type { Actor, Audience, Message, Role, WorkflowInput } from '@parley/core'
+import { toMessage } from '@parley/core'
 import { assign, emit, enqueueActions, setup } from 'xstate'
 import type { DeadlineEventsOf, EmittedDomainEvent, EventsOf } from '../shared/events'
 import { payloadOf } from '../shared/events'
-import { messagePosted, toMessage } from '../shared/messages'
+import { messagePosted } from '../shared/messages'
 import type { TicketInput, TicketPriority, ticketEventSchemas } from './schemas'
 
 /** Names of the ticket's deadlines (the events the scheduler sends). */

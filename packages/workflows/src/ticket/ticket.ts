@@ -3,9 +3,9 @@ import {
   type CaseRecord,
   type DeadlineArgs,
   defineWorkflow,
+  messageEvent,
   type WorkflowDefinition,
 } from '@parley/core'
-import { messageEvent } from '../shared/messages'
 import { checkDurations, dueAfter } from '../shared/timing'
 import { type TicketContext, ticketMachine } from './machine'
 import { resolveTicketPolicy, type TicketPolicy } from './policy'
