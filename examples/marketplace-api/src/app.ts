@@ -103,30 +103,34 @@ export function createApp(options: AppOptions): Hono {
   })
 
   // Operators: the customers' groups, and why a customer is (not) in one.
-  app.post('/segments/groups-of', async (c) => {
-    const actor = actorFrom(c.req.header(ACTOR_HEADER))
+  async function segmentRequest(header: string | undefined, body: () => Promise<unknown>) {
+    const actor = actorFrom(header)
     if (actor.role !== 'operator') throw new ParleyError('FORBIDDEN', 'Only operators segment customers.')
     if (!options.segmenter) throw new ParleyError('NOT_FOUND', 'No customer groups are configured.')
-    const { customer } = (await c.req.json()) as { customer: CustomerProfile }
-    return c.json({ groups: options.segmenter.groupsOf(customer) })
+    const { customer } = (await body()) as { customer: CustomerProfile }
+    return { segmenter: options.segmenter, customer }
+  }
+
+  app.post('/segments/groups-of', async (c) => {
+    const { segmenter, customer } = await segmentRequest(c.req.header(ACTOR_HEADER), () => c.req.json())
+    return c.json({ groups: segmenter.groupsOf(customer) })
   })
 
   app.post('/segments/:group/explain', async (c) => {
-    const actor = actorFrom(c.req.header(ACTOR_HEADER))
-    if (actor.role !== 'operator') throw new ParleyError('FORBIDDEN', 'Only operators segment customers.')
-    if (!options.segmenter) throw new ParleyError('NOT_FOUND', 'No customer groups are configured.')
-    const { customer } = (await c.req.json()) as { customer: CustomerProfile }
-    return c.json(options.segmenter.explain(customer, c.req.param('group')))
+    const { segmenter, customer } = await segmentRequest(c.req.header(ACTOR_HEADER), () => c.req.json())
+    return c.json(segmenter.explain(customer, c.req.param('group')))
   })
 
   // Public ratings: published reviews only.
-  app.get('/sellers/:id/rating', (c) => {
+  const ratings = () => {
     if (!options.aggregates) throw new ParleyError('NOT_FOUND', 'No review aggregates are configured.')
-    return c.json(options.aggregates.seller(c.req.param('id')))
+    return options.aggregates
+  }
+  app.get('/sellers/:id/rating', (c) => {
+    return c.json(ratings().seller(c.req.param('id')))
   })
   app.get('/listings/:id/rating', (c) => {
-    if (!options.aggregates) throw new ParleyError('NOT_FOUND', 'No review aggregates are configured.')
-    return c.json(options.aggregates.listing(c.req.param('id')))
+    return c.json(ratings().listing(c.req.param('id')))
   })
 
   const dev = options.devClock

@@ -228,6 +228,18 @@ export function createReviewAggregates(options: ReviewAggregatesOptions = {}): R
       const after = rows.get(event.caseId)
       if (counted(after)) contribute(after, 1)
     },
+    ...viewOver(sellers, listings, contests, prior),
+  }
+}
+
+/** Reads totals kept by either path (incremental or recomputed) as the public view. */
+function viewOver(
+  sellers: ReadonlyMap<string, Totals>,
+  listings: ReadonlyMap<string, Totals>,
+  contests: ReadonlyMap<string, Contests>,
+  prior: RatingPrior,
+): ReviewAggregatesView {
+  return {
     seller: (id) => ({
       ...statsOf(sellers.get(id) ?? emptyTotals(), prior),
       contests: contestStatsOf(contests.get(id) ?? emptyContests()),
@@ -264,15 +276,5 @@ export function computeReviewAggregates(
     add(sellers.get(row.sellerId)!, row, 1)
     if (row.listingId !== null) add(listings.get(row.listingId)!, row, 1)
   }
-  return {
-    seller: (id) => ({
-      ...statsOf(sellers.get(id) ?? emptyTotals(), prior),
-      contests: contestStatsOf(contests.get(id) ?? emptyContests()),
-    }),
-    listing: (id) => statsOf(listings.get(id) ?? emptyTotals(), prior),
-    keys: () => ({
-      sellers: [...new Set([...sellers.keys(), ...contests.keys()])].sort(),
-      listings: [...listings.keys()].sort(),
-    }),
-  }
+  return viewOver(sellers, listings, contests, prior)
 }
