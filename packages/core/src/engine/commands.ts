@@ -101,16 +101,13 @@ export interface Prepared {
   audience: AuditEntry['audience']
 }
 
-/** Authorise and validate, in the order DESIGN.md gives: role, party, payload, then state. */
-export function prepare(
-  rt: Runtime,
-  record: CaseRecord,
-  command: CaseCommand,
-  actor: Actor,
-  now: number,
-): Prepared {
+/**
+ * The first checks of `send`, shared with `can`: the event type exists, the actor's role may send
+ * it and, unless the event says otherwise, the actor is a party of the case.
+ * @throws ParleyError `VALIDATION` (unknown type) or `FORBIDDEN`
+ */
+export function senderSpec(rt: Runtime, record: CaseRecord, type: unknown, actor: Actor) {
   const def = rt.workflow(record.workflow, record.workflowVersion)
-  const type = command?.type
   const spec = typeof type === 'string' && Object.hasOwn(def.events, type) ? def.events[type] : undefined
   if (!spec) {
     throw new ParleyError(
@@ -138,6 +135,19 @@ export function prepare(
     )
   }
   if (spec.requireParty !== false) assertParty(record, actor)
+  return { def, spec }
+}
+
+/** Authorise and validate, in the order DESIGN.md gives: role, party, payload, then state. */
+export function prepare(
+  rt: Runtime,
+  record: CaseRecord,
+  command: CaseCommand,
+  actor: Actor,
+  now: number,
+): Prepared {
+  const { def, spec } = senderSpec(rt, record, command?.type, actor)
+  const type = command.type
   // A missing payload means "no fields"; an explicit null is validated as sent.
   const parsed = spec.schema.safeParse(command.payload === undefined ? {} : command.payload)
   if (!parsed.success) {

@@ -1,12 +1,15 @@
 import type { AnyMachineSnapshot } from 'xstate'
+import { ParleyError } from '../errors/parley-error'
 import { type Actor, SYSTEM_ACTOR } from '../model/actor'
 import type { AuditEntry, CaseRecord } from '../model/case'
 import { canSee } from '../model/message'
 import type { Page } from '../store/store'
+import type { WorkflowDefinition } from '../workflow/define-workflow'
+import { senderSpec } from './commands'
 import { restoreMachine } from './machine-step'
 import type { Runtime } from './runtime'
 import type { ListQuery, Permission } from './types'
-import { assertParty, type CaseView, isParty } from './view'
+import { assertParty, type CaseView } from './view'
 
 /** `engine.get`: the case as the viewer may see it. */
 export async function get(rt: Runtime, caseId: string, opts: { viewer: Actor }): Promise<CaseView> {
@@ -50,31 +53,36 @@ export async function can(
   return permission(rt, record, type, actor, opts.payload)
 }
 
-/** The checks of `send`, without writing: role, party, finished, state. */
+/**
+ * The checks of `send`, without writing: type, role, party (`senderSpec`), finished, state.
+ * `snapshot` is the case's restored machine snapshot, when the caller already has it.
+ */
 export function permission(
   rt: Runtime,
   record: CaseRecord,
   type: string,
   actor: Actor,
   payload: unknown,
+  snapshot?: AnyMachineSnapshot,
 ): Permission {
-  const def = rt.workflow(record.workflow, record.workflowVersion)
-  const spec = Object.hasOwn(def.events, type) ? def.events[type] : undefined
-  if (!spec) return { allowed: false, code: 'VALIDATION', reason: `unknown event "${type}"` }
-  if (!spec.roles.includes(actor.role))
-    return { allowed: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not send "${type}"` }
-  if (spec.requireParty !== false && !isParty(record, actor))
-    return { allowed: false, code: 'FORBIDDEN', reason: 'not a party of this case' }
+  let def: WorkflowDefinition
+  try {
+    def = senderSpec(rt, record, type, actor).def
+  } catch (error) {
+    if (ParleyError.is(error, 'FORBIDDEN') || ParleyError.is(error, 'VALIDATION')) {
+      return { allowed: false, code: error.code as 'FORBIDDEN' | 'VALIDATION', reason: error.message }
+    }
+    throw error
+  }
   if (record.done)
     return { allowed: false, code: 'EVENT_NOT_ALLOWED', reason: `the case is finished (${record.state})` }
-  const machine = restoreMachine(def, record)
-  const snapshot = machine.getSnapshot() as AnyMachineSnapshot
+  const current = snapshot ?? (restoreMachine(def, record).getSnapshot() as AnyMachineSnapshot)
   let ok: boolean
   try {
-    ok = snapshot.can({ type, payload: payload ?? {}, actor, at: rt.clock.now() } as never)
+    ok = current.can({ type, payload: payload ?? {}, actor, at: rt.clock.now() } as never)
   } catch {
     // A guard that needs a real payload: answer from the state's transitions alone.
-    ok = snapshot._nodes.some((n) => n.on?.[type] !== undefined)
+    ok = current._nodes.some((n) => n.on?.[type] !== undefined)
   }
   return ok
     ? { allowed: true }
@@ -90,5 +98,7 @@ export async function allowedEvents(rt: Runtime, caseId: string, opts: { actor: 
   const actor = rt.checkActor(opts?.actor, 'actor')
   const record = await rt.load(caseId)
   const def = rt.workflow(record.workflow, record.workflowVersion)
-  return Object.keys(def.events).filter((t) => permission(rt, record, t, actor, undefined).allowed)
+  // One restore for all the event types, not one each.
+  const snapshot = record.done ? undefined : (restoreMachine(def, record).getSnapshot() as AnyMachineSnapshot)
+  return Object.keys(def.events).filter((t) => permission(rt, record, t, actor, undefined, snapshot).allowed)
 }
